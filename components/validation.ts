@@ -47,9 +47,11 @@ export function parseCidr(field: string, cidr: string): Ipv4Range {
 }
 
 /** The RFC 1918 ranges: the only ones this platform places its own addresses in. */
-export const PRIVATE_RANGES: readonly Ipv4Range[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(
-    (c) => parseCidr("PRIVATE_RANGES", c),
-);
+export const PRIVATE_RANGES: readonly Ipv4Range[] = [
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+].map((c) => parseCidr("PRIVATE_RANGES", c));
 
 /** Whether `inner` lies wholly within `outer`. */
 export function contains(outer: Ipv4Range, inner: Ipv4Range): boolean {
@@ -136,7 +138,12 @@ export function requireDnsLabel(field: string, value: string, maxLength = 63): s
 }
 
 /** An integer within `[min, max]`. */
-export function requireIntegerInRange(field: string, value: number, min: number, max: number): number {
+export function requireIntegerInRange(
+    field: string,
+    value: number,
+    min: number,
+    max: number,
+): number {
     if (!Number.isInteger(value) || value < min || value > max) {
         throw new InvalidArgumentError(field, value, `an integer from ${min} to ${max}`);
     }
@@ -144,7 +151,11 @@ export function requireIntegerInRange(field: string, value: number, min: number,
 }
 
 /** One of a fixed set of strings. */
-export function requireOneOf<T extends string>(field: string, value: string, allowed: readonly T[]): T {
+export function requireOneOf<T extends string>(
+    field: string,
+    value: string,
+    allowed: readonly T[],
+): T {
     if (!allowed.includes(value as T)) {
         throw new InvalidArgumentError(field, value, `one of ${allowed.join(", ")}`);
     }

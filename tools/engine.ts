@@ -86,7 +86,10 @@ export function unwrapSecrets(value: unknown): unknown {
 /** Forgets the project's own modules so that the next import runs the program anew. */
 function forgetProjectModules(): void {
     for (const key of Object.keys(require.cache)) {
-        if (key.startsWith(REPOSITORY_ROOT) && !key.includes(`${path.sep}node_modules${path.sep}`)) {
+        if (
+            key.startsWith(REPOSITORY_ROOT) &&
+            !key.includes(`${path.sep}node_modules${path.sep}`)
+        ) {
             delete require.cache[key];
         }
     }
@@ -107,10 +110,7 @@ export async function settle<T>(
     });
     try {
         const [value, secret] = await Promise.race([
-            Promise.all([
-                (out as unknown as { promise(): Promise<T> }).promise(),
-                out.isSecret,
-            ]),
+            Promise.all([(out as unknown as { promise(): Promise<T> }).promise(), out.isSecret]),
             timeout,
         ]);
         return { value, secret };
@@ -155,10 +155,10 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     const program = options.program ?? path.join(REPOSITORY_ROOT, "index.ts");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exported = (await import(program)) as Record<string, unknown>;
-    const stackExports: Record<string, unknown> =
-        "default" in exported && Object.keys(exported).length === 1
-            ? (exported.default as Record<string, unknown>)
-            : exported;
+    // `export =` modules arrive as their `default`; ES-style exports as the namespace itself.
+    const stackExports = (
+        exported.__esModule ? exported : (exported.default ?? exported)
+    ) as Record<string, unknown>;
 
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];

@@ -88,7 +88,10 @@ export function computedOutputs(args: pulumi.runtime.MockResourceArgs, ctx: Cont
                 id: `projects/${project}/regions/${region}/addresses/${name}`,
                 state: {
                     name,
-                    address: inputs.addressType === "INTERNAL" ? privateAddress(name) : testNetAddress(name),
+                    address:
+                        inputs.addressType === "INTERNAL"
+                            ? privateAddress(name)
+                            : testNetAddress(name),
                     selfLink: selfLink("addresses", `regions/${region}`),
                 },
             };
@@ -104,26 +107,36 @@ export function computedOutputs(args: pulumi.runtime.MockResourceArgs, ctx: Cont
                     name,
                     instanceId: String(crypto.randomInt(1e9, 2e9)),
                     selfLink: selfLink("instances", `zones/${inputs.zone}`),
-                    networkInterfaces: ((inputs.networkInterfaces as Record<string, unknown>[]) ?? []).map(
-                        (nic) => ({ ...nic, networkIp: privateAddress(`${name}-nic`) }),
-                    ),
+                    networkInterfaces: (
+                        (inputs.networkInterfaces as Record<string, unknown>[]) ?? []
+                    ).map((nic) => ({ ...nic, networkIp: privateAddress(`${name}-nic`) })),
                 },
             };
         case "gcp:kms/keyRing:KeyRing":
-            return { id: `projects/${project}/locations/${inputs.location}/keyRings/${name}`, state: { name } };
+            return {
+                id: `projects/${project}/locations/${inputs.location}/keyRings/${name}`,
+                state: { name },
+            };
         case "gcp:kms/cryptoKey:CryptoKey":
             return { id: `${inputs.keyRing}/cryptoKeys/${name}`, state: { name } };
         case "gcp:serviceaccount/account:Account": {
             const email = `${inputs.accountId}@${project}.iam.gserviceaccount.com`;
             return {
                 id: `projects/${project}/serviceAccounts/${email}`,
-                state: { email, member: `serviceAccount:${email}`, uniqueId: "100000000000000000001" },
+                state: {
+                    email,
+                    member: `serviceAccount:${email}`,
+                    uniqueId: "100000000000000000001",
+                },
             };
         }
         case "gcp:projects/serviceIdentity:ServiceIdentity": {
             const service = String(inputs.service).split(".")[0];
             const email = `service-123456789012@gcp-sa-${service}.iam.gserviceaccount.com`;
-            return { id: `${project}/${inputs.service}`, state: { email, member: `serviceAccount:${email}` } };
+            return {
+                id: `${project}/${inputs.service}`,
+                state: { email, member: `serviceAccount:${email}` },
+            };
         }
         case "gcp:container/cluster:Cluster":
             return {
@@ -155,7 +168,10 @@ export function computedOutputs(args: pulumi.runtime.MockResourceArgs, ctx: Cont
         }
         case "random:index/randomBytes:RandomBytes": {
             const bytes = crypto.randomBytes(Number(inputs.length));
-            return { id: "none", state: { base64: bytes.toString("base64"), hex: bytes.toString("hex") } };
+            return {
+                id: "none",
+                state: { base64: bytes.toString("base64"), hex: bytes.toString("hex") },
+            };
         }
         case "random:index/randomId:RandomId": {
             const bytes = crypto.randomBytes(Number(inputs.byteLength));
@@ -176,7 +192,8 @@ export function computedOutputs(args: pulumi.runtime.MockResourceArgs, ctx: Cont
     if (args.type.startsWith("kubernetes:")) {
         // The Kubernetes provider auto-names objects that declare no name.
         const metadata = (inputs.metadata as Record<string, unknown>) ?? {};
-        const objectName = (metadata.name as string) ?? `${args.name}-${crypto.randomBytes(4).toString("hex")}`;
+        const objectName =
+            (metadata.name as string) ?? `${args.name}-${crypto.randomBytes(4).toString("hex")}`;
         const namespace = metadata.namespace as string | undefined;
         return {
             id: namespace ? `${namespace}/${objectName}` : objectName,
@@ -193,9 +210,15 @@ export function mockCall(args: pulumi.runtime.MockCallArgs, ctx: Context): Recor
         case "gcp:organizations/getProject:getProject":
             return { projectId: project, number: "123456789012", name: project };
         case "gcp:organizations/getClientConfig:getClientConfig":
-            return { project, region: ctx.config["gcp:region"] ?? "us-east1", accessToken: "offline" };
+            return {
+                project,
+                region: ctx.config["gcp:region"] ?? "us-east1",
+                accessToken: "offline",
+            };
         case "gcp:compute/getZones:getZones":
-            return { names: ["b", "c", "d"].map((z) => `${args.inputs.region ?? "us-east1"}-${z}`) };
+            return {
+                names: ["b", "c", "d"].map((z) => `${args.inputs.region ?? "us-east1"}-${z}`),
+            };
     }
     return {};
 }

@@ -1,0 +1,155 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Bastion, BastionMode, bastionSshSources } from "./bastion";
+import { Cluster } from "./cluster";
+import { DATABASE_ADMIN_SECRET, PLATFORM_NAMESPACE, PROJECT } from "./constants";
+import { Database, DatabaseArgs } from "./database";
+import { Keys, KeysArgs } from "./keys";
+import { Network, NetworkArgs } from "./network";
+import { NodePoolSettings } from "./node-pool";
+import { configuredRegion } from "./region";
+import { requireRegion } from "./validation";
+
+export interface PlatformArgs {
+    /** The platform's region. Must be the configured region (default us-east1). */
+    region: string;
+    /** Address ranges and NAT; see {@link NetworkArgs}. The SSH sources follow from `bastion`. */
+    network: Omit<NetworkArgs, "region" | "sshSourceRanges">;
+    /** KMS rotation and protection level; see {@link KeysArgs}. */
+    keys?: Omit<KeysArgs, "region">;
+    /** How operators reach the bastion; see {@link Bastion}. */
+    bastion?: {
+        mode?: BastionMode;
+        authorizedNetworks?: string[];
+        machineType?: string;
+        zone?: string;
+    };
+    /** Release channel, node pools and the kubeconfig's optional proxy. */
+    cluster?: {
+        releaseChannel?: "RAPID" | "REGULAR" | "STABLE";
+        platformPool?: NodePoolSettings;
+        tenantPool?: NodePoolSettings;
+        proxyUrl?: string;
+    };
+    /** Cloud SQL settings; see {@link DatabaseArgs}. */
+    database?: Omit<
+        DatabaseArgs,
+        "region" | "network" | "privateServiceConnection" | "encryptionKeyId" | "keyGrants"
+    >;
+}
+
+/**
+ * The whole platform layer: network and NAT, keys, the private cluster, the bastion, Cloud SQL,
+ * and the platform's own namespace holding the database administrator's credential, which the
+ * tenant provisioning Jobs use so that it never enters a tenant's namespace or state.
+ */
+export class Platform extends pulumi.ComponentResource {
+    public readonly network: Network;
+    public readonly keys: Keys;
+    public readonly cluster: Cluster;
+    public readonly bastion: Bastion;
+    public readonly database: Database;
+    public readonly platformNamespace: k8s.core.v1.Namespace;
+    public readonly databaseAdminSecret: k8s.core.v1.Secret;
+
+    constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        const region = requireRegion("region", args.region, configuredRegion());
+        const bastionMode = args.bastion?.mode ?? "iap";
+
+        super(`${PROJECT}:index:Platform`, name, {}, opts);
+
+        this.network = new Network(
+            name,
+            {
+                ...args.network,
+                region,
+                sshSourceRanges: bastionSshSources(bastionMode, args.bastion?.authorizedNetworks),
+            },
+            { parent: this },
+        );
+
+        this.keys = new Keys(name, { ...args.keys, region }, { parent: this });
+
+        this.bastion = new Bastion(
+            `${name}-bastion`,
+            {
+                ...args.bastion,
+                mode: bastionMode,
+                region,
+                subnetwork: this.network.bastionSubnet.id,
+                diskKeyId: this.keys.diskKey.id,
+            },
+            { parent: this, dependsOn: this.keys.grants },
+        );
+
+        this.cluster = new Cluster(
+            name,
+            {
+                ...args.cluster,
+                region,
+                network: this.network.network.id,
+                subnetwork: this.network.nodeSubnet.id,
+                podRangeName: this.network.podRangeName,
+                serviceRangeName: this.network.serviceRangeName,
+                masterCidr: args.network.masterCidr,
+                masterAuthorizedNetworks: [args.network.bastionCidr],
+                secretsKeyId: this.keys.kubernetesSecretsKey.id,
+                diskKeyId: this.keys.diskKey.id,
+                dependsOn: this.keys.grants,
+            },
+            { parent: this },
+        );
+
+        this.database = new Database(
+            name,
+            {
+                ...args.database,
+                region,
+                network: this.network.network.id,
+                privateServiceConnection: this.network.privateServiceConnection,
+                encryptionKeyId: this.keys.cloudSqlKey.id,
+                keyGrants: this.keys.grants,
+            },
+            { parent: this },
+        );
+
+        const k8sOpts = { parent: this, provider: this.cluster.provider };
+        this.platformNamespace = new k8s.core.v1.Namespace(
+            PLATFORM_NAMESPACE,
+            {
+                metadata: {
+                    name: PLATFORM_NAMESPACE,
+                    labels: {
+                        "app.kubernetes.io/part-of": PROJECT,
+                        "pod-security.kubernetes.io/enforce": "restricted",
+                        "pod-security.kubernetes.io/audit": "restricted",
+                        "pod-security.kubernetes.io/warn": "restricted",
+                    },
+                },
+            },
+            k8sOpts,
+        );
+        this.databaseAdminSecret = new k8s.core.v1.Secret(
+            DATABASE_ADMIN_SECRET,
+            {
+                metadata: {
+                    name: DATABASE_ADMIN_SECRET,
+                    namespace: this.platformNamespace.metadata.name,
+                },
+                type: "Opaque",
+                stringData: {
+                    username: this.database.adminUser.name,
+                    password: this.database.adminPassword,
+                    host: this.database.privateIp,
+                    sslmode: "require",
+                },
+            },
+            k8sOpts,
+        );
+
+        this.registerOutputs({
+            clusterName: this.cluster.cluster.name,
+            databaseInstanceName: this.database.instance.name,
+        });
+    }
+}
