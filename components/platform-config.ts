@@ -237,6 +237,14 @@ export function loadPlatformConfig(): PlatformArgs {
     const c = Object.fromEntries(
         Object.keys(PLATFORM_CONFIG).map((k) => [k, read(config, k)]),
     ) as Record<string, never>;
+    const providerRegion = new pulumi.Config("gcp").get("region");
+    if (providerRegion !== undefined && c.region !== providerRegion) {
+        throw new InvalidArgumentError(
+            `${PROJECT}:region`,
+            c.region,
+            `the Google provider's region gcp:region ("${providerRegion}"); set both to the same region`,
+        );
+    }
     const pool = (prefix: "platform" | "tenant") => ({
         machineType: c[`${prefix}MachineType`],
         minNodesPerZone: c[`${prefix}MinNodes`],

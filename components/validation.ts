@@ -14,6 +14,17 @@ export class InvalidArgumentError extends Error {
         super(`${field}: ${JSON.stringify(value)} is not allowed; expected ${allowed}`);
         this.name = "InvalidArgumentError";
     }
+
+    // The mock engine loads the program's modules afresh for every run, so the class an error
+    // was made with may not be this one: recognise it by shape.
+    static [Symbol.hasInstance](value: unknown): boolean {
+        return (
+            value instanceof Error &&
+            value.name === "InvalidArgumentError" &&
+            "field" in value &&
+            "allowed" in value
+        );
+    }
 }
 
 /** An IPv4 CIDR range reduced to integers, so containment and overlap are plain arithmetic. */

@@ -53,9 +53,17 @@ export function at(value: unknown, dotted: string): unknown {
         );
 }
 
-/** Whether the serialized input at a dotted path is a Pulumi secret. */
+/** Whether the serialized input at a dotted path is a Pulumi secret, itself or inside one. */
 export function isSecretInput(resource: PlannedResource, dotted: string): boolean {
-    return isSerializedSecret(at(resource.serializedInputs, dotted));
+    let value: unknown = resource.serializedInputs;
+    for (const key of dotted.split(".")) {
+        if (isSerializedSecret(value)) return true;
+        value =
+            value === undefined || value === null
+                ? undefined
+                : (value as Record<string, unknown>)[key];
+    }
+    return isSerializedSecret(value);
 }
 
 /** Sets mocks that accept any resource, for specs that construct components directly. */
