@@ -1,0 +1,31 @@
+/**
+ * Every policy of the pack, in the order the pack reports them. The pack's entry point and the
+ * offline evaluator both take the list from here, so what CI checks is what the CLI runs.
+ */
+import { Policies } from "@pulumi/policy";
+import { clusterPolicies } from "./cluster";
+import { computePolicies } from "./compute";
+import { databasePolicies } from "./database";
+import { iamPolicies } from "./iam";
+import { keyPolicies } from "./keys";
+import { workloadPolicies } from "./kubernetes-workloads";
+import { loggingPolicies } from "./logging";
+import { networkPolicies } from "./network";
+import { nodePolicies } from "./nodes";
+import { tenantIsolationPolicies } from "./tenant-isolation";
+
+/** The pack's name, as `pulumi preview --policy-pack` reports it. */
+export const PACK_NAME = "airflow-platform";
+
+export const allPolicies: Policies = [
+    ...clusterPolicies,
+    ...nodePolicies,
+    ...networkPolicies,
+    ...computePolicies,
+    ...databasePolicies,
+    ...keyPolicies,
+    ...iamPolicies,
+    ...workloadPolicies,
+    ...tenantIsolationPolicies,
+    ...loggingPolicies,
+];

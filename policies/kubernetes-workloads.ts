@@ -1,0 +1,362 @@
+/**
+ * Kubernetes workloads declared by the program: every container meets the Pod Security
+ * "restricted" profile (except in the declared exempt namespaces, which still meet "baseline"),
+ * runs with limits from a pinned image, and nothing is exposed outside the ingress layer.
+ * https://kubernetes.io/docs/concepts/security/pod-security-standards/
+ */
+import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import {
+    EXEMPT_NAMESPACES_CONFIG,
+    INGRESS_NAMESPACE_CONFIG,
+    PolicyMeta,
+    UNKNOWN,
+    field,
+    list,
+    resourcePolicy,
+} from "./lib";
+import { K8S, WORKLOAD_POD_SPEC_PATHS } from "./types";
+
+const WORKLOADS = Object.keys(WORKLOAD_POD_SPEC_PATHS);
+
+/** A container of a pod template, named for messages. */
+interface Container {
+    label: string;
+    spec: unknown;
+}
+
+function podSpecOf(type: string, props: Record<string, unknown>): unknown {
+    return field(props, ...WORKLOAD_POD_SPEC_PATHS[type]);
+}
+
+function containersOf(podSpec: unknown): Container[] {
+    const found: Container[] = [];
+    for (const kind of ["initContainers", "containers", "ephemeralContainers"]) {
+        const items = list(podSpec, kind);
+        if (items === UNKNOWN) {
+            continue;
+        }
+        items.forEach((spec, index) => {
+            if (spec !== UNKNOWN) {
+                const name = field(spec, "name");
+                found.push({
+                    label: `${kind}[${index}]${typeof name === "string" ? ` (${name})` : ""}`,
+                    spec,
+                });
+            }
+        });
+    }
+    return found;
+}
+
+function namespaceOf(props: Record<string, unknown>): unknown {
+    return field(props, "metadata", "namespace") ?? "default";
+}
+
+/**
+ * A policy over every container of every workload kind. `exemptable` policies belong to the
+ * restricted profile and do not apply in the configured exempt namespaces.
+ */
+function containerPolicy(
+    meta: PolicyMeta,
+    exemptable: boolean,
+    check: (container: Container, podSpec: unknown) => string | undefined,
+): ResourceValidationPolicy {
+    const withConfig: PolicyMeta = exemptable
+        ? { ...meta, config: { ...meta.config, exemptNamespaces: EXEMPT_NAMESPACES_CONFIG } }
+        : meta;
+    return resourcePolicy(withConfig, WORKLOADS, (props, args: ResourceValidationArgs, config) => {
+        if (
+            exemptable &&
+            ((config.exemptNamespaces as string[]) ?? []).includes(String(namespaceOf(props)))
+        ) {
+            return args.notApplicable("The namespace is exempt from Pod Security restricted");
+        }
+        const podSpec = podSpecOf(args.type, props);
+        if (podSpec === UNKNOWN || podSpec === undefined) {
+            return;
+        }
+        return containersOf(podSpec)
+            .map((container) => check(container, podSpec))
+            .filter((message): message is string => message !== undefined);
+    });
+}
+
+/** A container's security setting, falling back to the pod's where Kubernetes does. */
+function effective(container: Container, podSpec: unknown, key: string): unknown {
+    const own = field(container.spec, "securityContext", key);
+    return own !== undefined ? own : field(podSpec, "securityContext", key);
+}
+
+export const runAsNonRoot = containerPolicy(
+    {
+        name: "k8s-run-as-non-root",
+        description: "Containers run as a non-root user.",
+        enforcementLevel: "mandatory",
+        severity: "high",
+        control: {
+            framework: "Pod Security Standards",
+            reference: "restricted: runAsNonRoot",
+            title: "Containers must be required to run as non-root users.",
+        },
+    },
+    true,
+    (container, podSpec) => {
+        const nonRoot = effective(container, podSpec, "runAsNonRoot");
+        const user = effective(container, podSpec, "runAsUser");
+        if (nonRoot === UNKNOWN || user === UNKNOWN) {
+            return undefined;
+        }
+        if (user === 0 || (nonRoot !== true && !(typeof user === "number" && user > 0))) {
+            return `${container.label} may run as root: set securityContext.runAsNonRoot to true (and a non-zero runAsUser) on the container or the pod.`;
+        }
+        return undefined;
+    },
+);
+
+export const noPrivilegeEscalation = containerPolicy(
+    {
+        name: "k8s-no-privilege-escalation",
+        description: "Containers cannot gain more privileges than they start with.",
+        enforcementLevel: "mandatory",
+        severity: "high",
+        control: {
+            framework: "Pod Security Standards",
+            reference: "restricted: allowPrivilegeEscalation",
+            title: "Privilege escalation must not be allowed.",
+        },
+    },
+    true,
+    (container) => {
+        // Kubernetes allows escalation unless told otherwise.
+        const allowed = field(container.spec, "securityContext", "allowPrivilegeEscalation");
+        if (allowed !== UNKNOWN && allowed !== false) {
+            return `${container.label}: set securityContext.allowPrivilegeEscalation to false.`;
+        }
+        return undefined;
+    },
+);
+
+export const noPrivileged = containerPolicy(
+    {
+        name: "k8s-no-privileged",
+        description: "No container runs privileged, in any namespace.",
+        enforcementLevel: "mandatory",
+        severity: "critical",
+        control: {
+            framework: "Pod Security Standards",
+            reference: "baseline: privileged",
+            title: "Privileged pods disable most security mechanisms and must be disallowed.",
+        },
+    },
+    false,
+    (container) =>
+        field(container.spec, "securityContext", "privileged") === true
+            ? `${container.label} is privileged and owns the node: remove securityContext.privileged.`
+            : undefined,
+);
+
+export const dropAllCapabilities = containerPolicy(
+    {
+        name: "k8s-drop-all-capabilities",
+        description:
+            "Containers drop every Linux capability and add back at most NET_BIND_SERVICE.",
+        enforcementLevel: "mandatory",
+        severity: "medium",
+        control: {
+            framework: "Pod Security Standards",
+            reference: "restricted: capabilities",
+            title: "Containers must drop ALL capabilities, and are only permitted to add back NET_BIND_SERVICE.",
+        },
+    },
+    true,
+    (container) => {
+        const drop = list(container.spec, "securityContext", "capabilities", "drop");
+        const add = list(container.spec, "securityContext", "capabilities", "add");
+        if (drop === UNKNOWN || add === UNKNOWN) {
+            return undefined;
+        }
+        const extra = add.filter((c) => c !== UNKNOWN && c !== "NET_BIND_SERVICE");
+        if (!drop.includes("ALL") || extra.length > 0) {
+            return `${container.label}: set securityContext.capabilities.drop to ["ALL"] and add nothing but NET_BIND_SERVICE${extra.length ? ` (it adds ${extra.join(", ")})` : ""}.`;
+        }
+        return undefined;
+    },
+);
+
+export const resourceLimits = containerPolicy(
+    {
+        name: "k8s-resource-limits",
+        description: "Containers declare CPU and memory limits.",
+        enforcementLevel: "mandatory",
+        severity: "medium",
+        control: {
+            framework: "Platform",
+            reference: "tenant-isolation",
+            title: "One tenant cannot starve another.",
+        },
+    },
+    false,
+    (container) => {
+        const missing = ["cpu", "memory"].filter(
+            (r) => field(container.spec, "resources", "limits", r) === undefined,
+        );
+        return missing.length > 0
+            ? `${container.label}: set resources.limits.${missing.join(" and resources.limits.")}.`
+            : undefined;
+    },
+);
+
+export const noLatestImage = containerPolicy(
+    {
+        name: "k8s-no-latest-image",
+        description: "Container images are pinned to a version or digest, never latest.",
+        enforcementLevel: "mandatory",
+        severity: "medium",
+        control: {
+            framework: "Platform",
+            reference: "pinned-versions",
+            title: "What runs is what was reviewed.",
+        },
+    },
+    false,
+    (container) => {
+        const image = field(container.spec, "image");
+        if (typeof image !== "string" || image.includes("@sha256:")) {
+            return undefined;
+        }
+        const lastSegment = image.split("/").pop() ?? image;
+        const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
+        if (tag === undefined || tag === "latest") {
+            return `${container.label} uses ${image}: pin the image to a version tag or a digest.`;
+        }
+        return undefined;
+    },
+);
+
+export const noHostNamespaces = resourcePolicy(
+    {
+        name: "k8s-no-host-namespaces",
+        description: "Pods do not share the node's network, process or IPC namespaces.",
+        enforcementLevel: "mandatory",
+        severity: "high",
+        control: {
+            framework: "Pod Security Standards",
+            reference: "baseline: host namespaces",
+            title: "Sharing the host namespaces must be disallowed.",
+        },
+    },
+    WORKLOADS,
+    (props, args) => {
+        const podSpec = podSpecOf(args.type, props);
+        return ["hostNetwork", "hostPID", "hostIPC"]
+            .filter((key) => field(podSpec, key) === true)
+            .map((key) => `Remove ${key}: true from the pod spec.`);
+    },
+);
+
+export const noHostPath = resourcePolicy(
+    {
+        name: "k8s-no-host-path",
+        description: "Pods mount no host paths, except in the declared exempt namespaces.",
+        enforcementLevel: "mandatory",
+        severity: "high",
+        control: {
+            framework: "Pod Security Standards",
+            reference: "baseline: hostPath volumes",
+            title: "HostPath volumes must be forbidden.",
+        },
+        config: { exemptNamespaces: EXEMPT_NAMESPACES_CONFIG },
+    },
+    WORKLOADS,
+    (props, args, config) => {
+        if (((config.exemptNamespaces as string[]) ?? []).includes(String(namespaceOf(props)))) {
+            return args.notApplicable("The namespace is exempt from Pod Security restricted");
+        }
+        const volumes = list(podSpecOf(args.type, props), "volumes");
+        if (volumes === UNKNOWN) {
+            return;
+        }
+        return volumes
+            .filter((volume) => volume !== UNKNOWN && field(volume, "hostPath") !== undefined)
+            .map(
+                (volume) =>
+                    `The volume ${String(field(volume, "name"))} mounts a host path: use an emptyDir, a ConfigMap or a PersistentVolumeClaim.`,
+            );
+    },
+);
+
+export const noPublicService = resourcePolicy(
+    {
+        name: "k8s-no-public-service",
+        description: "No LoadBalancer or NodePort Service exists outside the ingress layer.",
+        enforcementLevel: "mandatory",
+        severity: "high",
+        control: {
+            framework: "Platform",
+            reference: "tenant-isolation",
+            title: "Tenants are reached only through the platform's ingress.",
+        },
+        config: { ingressNamespace: INGRESS_NAMESPACE_CONFIG },
+    },
+    [K8S.service],
+    (props, _args, config) => {
+        const type = field(props, "spec", "type");
+        const namespace = namespaceOf(props);
+        if (
+            (type === "LoadBalancer" || type === "NodePort") &&
+            namespace !== UNKNOWN &&
+            namespace !== config.ingressNamespace
+        ) {
+            return `A ${type} Service in "${String(namespace)}" bypasses the ingress layer: use a ClusterIP Service behind the ingress in "${config.ingressNamespace}".`;
+        }
+        return undefined;
+    },
+);
+
+const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+export const helmPinnedVersion = resourcePolicy(
+    {
+        name: "k8s-helm-pinned-version",
+        description: "Helm charts from a repository are installed at an exact version.",
+        enforcementLevel: "mandatory",
+        severity: "medium",
+        control: {
+            framework: "Platform",
+            reference: "pinned-versions",
+            title: "What runs is what was reviewed.",
+        },
+    },
+    [K8S.helmRelease, K8S.helmChart],
+    (props, args) => {
+        const chart = field(props, "chart");
+        const repo = field(props, "repositoryOpts", "repo");
+        const fromRepository =
+            repo !== undefined ||
+            (typeof chart === "string" &&
+                (chart.startsWith("oci://") || /^[^./][^/]*\/[^/]+$/.test(chart)));
+        if (!fromRepository) {
+            return args.notApplicable(
+                "A chart from a local path is pinned by the repository itself",
+            );
+        }
+        const version = field(props, "version");
+        if (version !== UNKNOWN && !(typeof version === "string" && EXACT_VERSION.test(version))) {
+            return `Set version to an exact chart version (such as "1.15.0"), not ${JSON.stringify(version ?? "unset")}.`;
+        }
+        return undefined;
+    },
+);
+
+export const workloadPolicies: ResourceValidationPolicy[] = [
+    runAsNonRoot,
+    noPrivilegeEscalation,
+    noPrivileged,
+    dropAllCapabilities,
+    resourceLimits,
+    noLatestImage,
+    noHostNamespaces,
+    noHostPath,
+    noPublicService,
+    helmPinnedVersion,
+];

@@ -1,0 +1,328 @@
+/**
+ * The VPC: custom subnets with Private Google Access and flow logs, a firewall that admits
+ * nothing from the internet except SSH to the bastion from its allowed sources, and a single
+ * logged Cloud NAT for everything that leaves.
+ * https://cloud.google.com/firewall/docs/firewalls
+ */
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import {
+    UNKNOWN,
+    cidrWithin,
+    field,
+    isPrivateCidr,
+    isWorld,
+    list,
+    resourcePolicy,
+    SSH_SOURCES_CONFIG,
+    stackPolicy,
+} from "./lib";
+import { GCP } from "./types";
+
+export const noAutoSubnets = resourcePolicy(
+    {
+        name: "vpc-no-auto-subnets",
+        description: "VPC networks declare their subnets instead of creating one in every region.",
+        enforcementLevel: "mandatory",
+        severity: "medium",
+        control: {
+            framework: "CIS GCP",
+            reference: "3.1",
+            title: "Ensure that the default network does not exist in a project.",
+        },
+    },
+    [GCP.network],
+    (props) => {
+        // Google creates a subnet in every region unless told otherwise.
+        const auto = field(props, "autoCreateSubnetworks");
+        if (auto !== UNKNOWN && auto !== false) {
+            return "Set autoCreateSubnetworks to false and declare each subnet with its own range.";
+        }
+        return undefined;
+    },
+);
+
+export const subnetPrivateGoogleAccess = resourcePolicy(
+    {
+        name: "subnet-private-google-access",
+        description: "Subnets reach Google APIs without external addresses.",
+        enforcementLevel: "mandatory",
+        severity: "low",
+        control: {
+            framework: "Platform",
+            reference: "private-network",
+            title: "All addresses are private.",
+        },
+    },
+    [GCP.subnetwork],
+    (props, args) => {
+        if (field(props, "purpose") !== undefined && field(props, "purpose") !== "PRIVATE") {
+            return args.notApplicable("Proxy and service subnets host no VMs");
+        }
+        const enabled = field(props, "privateIpGoogleAccess");
+        if (enabled !== UNKNOWN && enabled !== true) {
+            return "Set privateIpGoogleAccess to true so that private nodes reach Google APIs without a public address.";
+        }
+        return undefined;
+    },
+);
+
+export const subnetFlowLogs = resourcePolicy(
+    {
+        name: "subnet-flow-logs",
+        description: "Subnets record VPC flow logs.",
+        enforcementLevel: "mandatory",
+        severity: "medium",
+        control: {
+            framework: "CIS GKE",
+            reference: "5.6.1",
+            title: "Enable VPC Flow Logs and Intranode Visibility.",
+        },
+    },
+    [GCP.subnetwork],
+    (props, args) => {
+        if (field(props, "purpose") !== undefined && field(props, "purpose") !== "PRIVATE") {
+            return args.notApplicable("Proxy and service subnets have no flow logs");
+        }
+        const logConfig = field(props, "logConfig");
+        if (logConfig === undefined || logConfig === null) {
+            return 'Set logConfig (for example { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" }) to record flow logs.';
+        }
+        if (field(logConfig, "flowSampling") === 0) {
+            return "logConfig.flowSampling of 0 records nothing: set a sampling rate above 0.";
+        }
+        return undefined;
+    },
+);
+
+/** Firewall rules that admit traffic: enabled ingress allow rules. */
+function isIngressAllow(props: Record<string, unknown>): boolean {
+    const direction = field(props, "direction");
+    const allows = list(props, "allows");
+    return (
+        (direction === undefined || direction === "INGRESS") &&
+        field(props, "disabled") !== true &&
+        (allows === UNKNOWN || allows.length > 0)
+    );
+}
+
+/** Whether the rule admits only tcp:22. */
+function onlySsh(allows: unknown[]): boolean {
+    return allows.every((allow) => {
+        const ports = list(allow, "ports");
+        return (
+            field(allow, "protocol") === "tcp" &&
+            ports !== UNKNOWN &&
+            ports.length > 0 &&
+            ports.every((port) => String(port) === "22")
+        );
+    });
+}
+
+export const noPublicIngress = resourcePolicy(
+    {
+        name: "firewall-no-public-ingress",
+        description:
+            "No firewall rule admits public sources, except SSH to the bastion from its allowed sources.",
+        enforcementLevel: "mandatory",
+        severity: "high",
+        control: {
+            framework: "CIS GCP",
+            reference: "3.6",
+            title: "Ensure that SSH access is restricted from the internet.",
+        },
+        config: { allowedSshSources: SSH_SOURCES_CONFIG },
+    },
+    [GCP.firewall],
+    (props, _args, config) => {
+        if (!isIngressAllow(props)) {
+            return;
+        }
+        const sources = list(props, "sourceRanges");
+        const allows = list(props, "allows");
+        if (sources === UNKNOWN || allows === UNKNOWN) {
+            return;
+        }
+        const sshSources = (config.allowedSshSources as string[]) ?? [];
+        const tags = list(props, "targetTags");
+        const accounts = list(props, "targetServiceAccounts");
+        // A rule without targets applies to every VM of the network, not just the bastion.
+        const targeted =
+            tags === UNKNOWN || accounts === UNKNOWN || tags.length > 0 || accounts.length > 0;
+        const messages: string[] = [];
+        for (const source of sources) {
+            if (source === UNKNOWN || typeof source !== "string" || isPrivateCidr(source)) {
+                continue;
+            }
+            const sshException =
+                sshSources.some((allowed) => cidrWithin(source, allowed)) &&
+                onlySsh(allows) &&
+                targeted;
+            if (!sshException) {
+                messages.push(
+                    `The rule admits the public range ${source}: admit only private ranges, or tcp:22 to the bastion's tag from the allowed SSH sources (${sshSources.join(", ")}).`,
+                );
+            }
+        }
+        return messages;
+    },
+);
+
+export const noOpenWorldIngress = resourcePolicy(
+    {
+        name: "firewall-no-world-all-ports",
+        description: "No firewall rule admits all protocols or all ports from the internet.",
+        enforcementLevel: "mandatory",
+        severity: "critical",
+        control: {
+            framework: "CIS GCP",
+            reference: "3.6",
+            title: "Ensure that SSH and RDP access is restricted from the internet.",
+        },
+    },
+    [GCP.firewall],
+    (props) => {
+        const sources = list(props, "sourceRanges");
+        const allows = list(props, "allows");
+        if (!isIngressAllow(props) || sources === UNKNOWN || allows === UNKNOWN) {
+            return;
+        }
+        if (!sources.some((source) => typeof source === "string" && isWorld(source))) {
+            return;
+        }
+        const wide = allows.some((allow) => {
+            const protocol = field(allow, "protocol");
+            const ports = list(allow, "ports");
+            return (
+                protocol === "all" ||
+                (ports !== UNKNOWN && ports.length === 0) ||
+                (ports !== UNKNOWN && ports.includes("0-65535"))
+            );
+        });
+        if (wide) {
+            return "The rule opens every port to the whole internet: remove it, or name the protocol, the ports and specific sources.";
+        }
+        return undefined;
+    },
+);
+
+function natsOf(resources: PolicyResource[]): PolicyResource[] {
+    return resources.filter((r) => r.type === GCP.routerNat);
+}
+
+export const singleNat = stackPolicy(
+    {
+        name: "nat-single",
+        description:
+            "A stack that declares the VPC sends all internet-bound traffic through exactly one Cloud NAT.",
+        enforcementLevel: "mandatory",
+        severity: "medium",
+        control: {
+            framework: "Platform",
+            reference: "single-nat",
+            title: "A single NAT for all internet-bound traffic.",
+        },
+    },
+    (args) => {
+        const nats = natsOf(args.resources);
+        const networks = args.resources.filter((r) => r.type === GCP.network);
+        if (networks.length === 0 && nats.length === 0) {
+            return args.notApplicable("The stack declares no VPC");
+        }
+        if (nats.length === 1) {
+            return [];
+        }
+        if (nats.length === 0) {
+            return [
+                {
+                    message:
+                        "The VPC has no Cloud NAT: declare exactly one RouterNat covering every subnet.",
+                    urn: networks[0].urn,
+                },
+            ];
+        }
+        return nats.slice(1).map((nat) => ({
+            message: `The stack declares ${nats.length} Cloud NATs: keep exactly one, covering every subnet, so that egress leaves from known addresses.`,
+            urn: nat.urn,
+        }));
+    },
+);
+
+export const natLogging = resourcePolicy(
+    {
+        name: "nat-logging",
+        description: "Cloud NAT logs its translations.",
+        enforcementLevel: "mandatory",
+        severity: "medium",
+        control: {
+            framework: "Platform",
+            reference: "single-nat",
+            title: "A single NAT for all internet-bound traffic.",
+        },
+    },
+    [GCP.routerNat],
+    (props) => {
+        // NAT logging is off unless set.
+        const enabled = field(props, "logConfig", "enable");
+        if (enabled !== UNKNOWN && enabled !== true) {
+            return 'Set logConfig to { enable: true, filter: "ALL" } (or "ERRORS_ONLY") to record egress.';
+        }
+        return undefined;
+    },
+);
+
+export const natCoversAllSubnets = resourcePolicy(
+    {
+        name: "nat-covers-all-subnets",
+        description:
+            "The Cloud NAT serves every subnet and every secondary (pod and service) range.",
+        enforcementLevel: "advisory",
+        severity: "low",
+        control: {
+            framework: "Platform",
+            reference: "single-nat",
+            title: "A single NAT for all internet-bound traffic.",
+        },
+    },
+    [GCP.routerNat],
+    (props) => {
+        const coverage = field(props, "sourceSubnetworkIpRangesToNat");
+        if (coverage !== UNKNOWN && coverage !== "ALL_SUBNETWORKS_ALL_IP_RANGES") {
+            return 'Set sourceSubnetworkIpRangesToNat to "ALL_SUBNETWORKS_ALL_IP_RANGES" so that no subnet or pod range is left without egress or finds another way out.';
+        }
+        return undefined;
+    },
+);
+
+export const firewallLogging = resourcePolicy(
+    {
+        name: "firewall-logging",
+        description: "Firewall rules log the connections they match.",
+        enforcementLevel: "advisory",
+        severity: "low",
+        control: {
+            framework: "Platform",
+            reference: "audit",
+            title: "Network decisions leave a trace.",
+        },
+    },
+    [GCP.firewall],
+    (props) => {
+        const metadata = field(props, "logConfig", "metadata");
+        if (metadata === undefined && field(props, "enableLogging") !== true) {
+            return 'Set logConfig to { metadata: "INCLUDE_ALL_METADATA" } so that matched connections are recorded.';
+        }
+        return undefined;
+    },
+);
+
+export const networkPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+    noAutoSubnets,
+    subnetPrivateGoogleAccess,
+    subnetFlowLogs,
+    noPublicIngress,
+    noOpenWorldIngress,
+    firewallLogging,
+    singleNat,
+    natLogging,
+    natCoversAllSubnets,
+];
