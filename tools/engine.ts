@@ -110,7 +110,7 @@ export async function settle<T>(
     });
     try {
         const [value, secret] = await Promise.race([
-            Promise.all([(out as unknown as { promise(): Promise<T> }).promise(), out.isSecret]),
+            Promise.all([(out as unknown as { promise(): Promise<T> }).promise(), pulumi.isSecret(out)]),
             timeout,
         ]);
         return { value, secret };
