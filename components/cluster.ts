@@ -114,7 +114,11 @@ export class Cluster extends pulumi.ComponentResource {
             (role) =>
                 new gcp.projects.IAMMember(
                     `${name}-nodes-${role.split("/")[1]}`,
-                    { project: project.apply((p) => p.projectId ?? ""), role, member: this.nodeServiceAccount.member },
+                    {
+                        project: project.apply((p) => p.projectId ?? ""),
+                        role,
+                        member: this.nodeServiceAccount.member,
+                    },
                     { parent: this },
                 ),
         );

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { PLATFORM_CONFIG } from "../components/platform-config";
@@ -59,7 +60,7 @@ describe("platform config", () => {
     });
 
     it("turns encrypted values into placeholder secrets", () => {
-        const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "stack-config-"));
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-config-"));
         fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
         fs.writeFileSync(
             path.join(dir, "Pulumi.x.yaml"),

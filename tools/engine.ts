@@ -110,7 +110,10 @@ export async function settle<T>(
     });
     try {
         const [value, secret] = await Promise.race([
-            Promise.all([(out as unknown as { promise(): Promise<T> }).promise(), pulumi.isSecret(out)]),
+            Promise.all([
+                (out as unknown as { promise(): Promise<T> }).promise(),
+                pulumi.isSecret(out),
+            ]),
             timeout,
         ]);
         return { value, secret };
@@ -153,7 +156,6 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
 
     forgetProjectModules();
     const program = options.program ?? path.join(REPOSITORY_ROOT, "index.ts");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exported = (await import(program)) as Record<string, unknown>;
     // `export =` modules arrive as their `default`; ES-style exports as the namespace itself.
     const stackExports = (
