@@ -229,6 +229,9 @@ export const sqlConnectionLogging = resourcePolicy(
     SQL,
     (props, args) => {
         const version = field(props, "databaseVersion");
+        if (version === UNKNOWN) {
+            return undefined;
+        }
         if (typeof version === "string" && !version.startsWith("POSTGRES")) {
             return args.notApplicable("Not a PostgreSQL instance");
         }

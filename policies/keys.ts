@@ -29,7 +29,10 @@ export const keyRotation = resourcePolicy(
     [GCP.cryptoKey],
     (props, args, config) => {
         const purpose = field(props, "purpose");
-        if (purpose !== undefined && purpose !== UNKNOWN && purpose !== "ENCRYPT_DECRYPT") {
+        if (purpose === UNKNOWN) {
+            return undefined;
+        }
+        if (purpose !== undefined && purpose !== "ENCRYPT_DECRYPT") {
             return args.notApplicable("Only symmetric keys rotate automatically");
         }
         const period = field(props, "rotationPeriod");

@@ -58,7 +58,7 @@ export function plain<T>(props: T): T {
 export function field(value: unknown, ...path: (string | number)[]): unknown {
     let current: unknown = plain(value);
     for (const key of path) {
-        if (isUnknownValue(current)) {
+        if (current === UNKNOWN || isUnknownValue(current)) {
             return UNKNOWN;
         }
         if (current === undefined || current === null || typeof current !== "object") {

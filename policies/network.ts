@@ -97,25 +97,41 @@ export const subnetFlowLogs = resourcePolicy(
 /** Firewall rules that admit traffic: enabled ingress allow rules. */
 function isIngressAllow(props: Record<string, unknown>): boolean {
     const direction = field(props, "direction");
+    const disabled = field(props, "disabled");
     const allows = list(props, "allows");
+    // An unknown direction or state is not judged: unknown is never a violation.
     return (
         (direction === undefined || direction === "INGRESS") &&
-        field(props, "disabled") !== true &&
-        (allows === UNKNOWN || allows.length > 0)
+        (disabled === undefined || disabled === false) &&
+        allows !== UNKNOWN &&
+        allows.length > 0
     );
 }
 
-/** Whether the rule admits only tcp:22. */
-function onlySsh(allows: unknown[]): boolean {
-    return allows.every((allow) => {
+/** Whether the rule admits only tcp:22; unknown when a protocol or port is. */
+function onlySsh(allows: unknown[]): boolean | typeof UNKNOWN {
+    let unknown = false;
+    for (const allow of allows) {
+        const protocol = field(allow, "protocol");
         const ports = list(allow, "ports");
-        return (
-            field(allow, "protocol") === "tcp" &&
-            ports !== UNKNOWN &&
-            ports.length > 0 &&
-            ports.every((port) => String(port) === "22")
-        );
-    });
+        if (
+            allow === UNKNOWN ||
+            protocol === UNKNOWN ||
+            ports === UNKNOWN ||
+            ports.includes(UNKNOWN)
+        ) {
+            unknown = true;
+            continue;
+        }
+        if (
+            protocol !== "tcp" ||
+            ports.length === 0 ||
+            !ports.every((port) => String(port) === "22")
+        ) {
+            return false;
+        }
+    }
+    return unknown ? UNKNOWN : true;
 }
 
 export const noPublicIngress = resourcePolicy(
@@ -153,10 +169,12 @@ export const noPublicIngress = resourcePolicy(
             if (source === UNKNOWN || typeof source !== "string" || isPrivateCidr(source)) {
                 continue;
             }
+            const ssh = onlySsh(allows);
+            if (ssh === UNKNOWN) {
+                continue;
+            }
             const sshException =
-                sshSources.some((allowed) => cidrWithin(source, allowed)) &&
-                onlySsh(allows) &&
-                targeted;
+                sshSources.some((allowed) => cidrWithin(source, allowed)) && ssh && targeted;
             if (!sshException) {
                 messages.push(
                     `The rule admits the public range ${source}: admit only private ranges, or tcp:22 to the bastion's tag from the allowed SSH sources (${sshSources.join(", ")}).`,
@@ -274,7 +292,7 @@ export const natCoversAllSubnets = resourcePolicy(
     {
         name: "nat-covers-all-subnets",
         description:
-            "The Cloud NAT serves every subnet and every secondary (pod and service) range.",
+            "The Cloud NAT serves every IP range (primary, pod and service) of the subnets it covers.",
         enforcementLevel: "advisory",
         severity: "low",
         control: {
@@ -286,10 +304,20 @@ export const natCoversAllSubnets = resourcePolicy(
     [GCP.routerNat],
     (props) => {
         const coverage = field(props, "sourceSubnetworkIpRangesToNat");
-        if (coverage !== UNKNOWN && coverage !== "ALL_SUBNETWORKS_ALL_IP_RANGES") {
-            return 'Set sourceSubnetworkIpRangesToNat to "ALL_SUBNETWORKS_ALL_IP_RANGES" so that no subnet or pod range is left without egress or finds another way out.';
+        if (coverage === UNKNOWN || coverage === "ALL_SUBNETWORKS_ALL_IP_RANGES") {
+            return undefined;
         }
-        return undefined;
+        const subnetworks = list(props, "subnetworks");
+        if (coverage === "LIST_OF_SUBNETWORKS" && subnetworks !== UNKNOWN) {
+            const partial = subnetworks.filter((s) => {
+                const ranges = list(s, "sourceIpRangesToNats");
+                return s !== UNKNOWN && ranges !== UNKNOWN && !ranges.includes("ALL_IP_RANGES");
+            });
+            if (subnetworks.length > 0 && partial.length === 0) {
+                return undefined;
+            }
+        }
+        return 'Set sourceSubnetworkIpRangesToNat to "ALL_SUBNETWORKS_ALL_IP_RANGES", or list every subnet with sourceIpRangesToNats ["ALL_IP_RANGES"], so that pod ranges leave through the NAT too.';
     },
 );
 
