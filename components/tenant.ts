@@ -46,7 +46,7 @@ export class Tenant extends pulumi.ComponentResource {
     public readonly fernetKey: pulumi.Output<string>;
 
     constructor(name: string, args: TenantArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(`${PROJECT}:index:Tenant`, name, {}, opts);
+        // Validation runs before the component registers, so bad input creates nothing at all.
         const spec = resolveTenantSpec(args);
         const ids = postgresIdentifiers(spec.name);
         if (typeof args.platform !== "object" || args.platform === null) {
@@ -56,6 +56,8 @@ export class Tenant extends pulumi.ComponentResource {
                 "the platform stack's outputs",
             );
         }
+        super(`${PROJECT}:index:Tenant`, name, {}, opts);
+
         if (spec.dropDataOnDelete) {
             pulumi.log.warn(
                 `tenant ${spec.name}: its database will be deleted when the tenant is removed`,
