@@ -106,7 +106,9 @@ export const runAsNonRoot = containerPolicy(
         if (nonRoot === UNKNOWN || user === UNKNOWN) {
             return undefined;
         }
-        if (user === 0 || (nonRoot !== true && !(typeof user === "number" && user > 0))) {
+        // Pod Security restricted asks for runAsNonRoot itself; a non-zero runAsUser alone
+        // does not satisfy it.
+        if (user === 0 || nonRoot !== true) {
             return `${container.label} may run as root: set securityContext.runAsNonRoot to true (and a non-zero runAsUser) on the container or the pod.`;
         }
         return undefined;

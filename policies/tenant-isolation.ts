@@ -83,26 +83,28 @@ function perTenantPolicy(
     });
 }
 
-/** Whether a NetworkPolicy selects every pod and admits nothing in the given direction. */
-function deniesAll(policy: PolicyResource, direction: "Ingress" | "Egress"): boolean {
+/**
+ * Whether a NetworkPolicy selects every pod and admits nothing in the given direction; UNKNOWN
+ * when a field it depends on is unknown until the update.
+ */
+function deniesAll(
+    policy: PolicyResource,
+    direction: "Ingress" | "Egress",
+): boolean | typeof UNKNOWN {
     const spec = field(policy.props, "spec");
     const selector = field(spec, "podSelector");
     const labels = field(selector, "matchLabels");
     const expressions = list(selector, "matchExpressions");
-    const selectsAll =
-        selector !== UNKNOWN &&
-        labels !== UNKNOWN &&
-        expressions !== UNKNOWN &&
-        (labels === undefined || labels === null || Object.keys(labels as object).length === 0) &&
-        expressions.length === 0;
     const types = list(spec, "policyTypes");
     const rules = list(spec, direction === "Ingress" ? "ingress" : "egress");
+    if ([spec, selector, labels, expressions, types, rules].includes(UNKNOWN)) {
+        return UNKNOWN;
+    }
+    const selectsAll =
+        (labels === undefined || labels === null || Object.keys(labels as object).length === 0) &&
+        (expressions as unknown[]).length === 0;
     return (
-        selectsAll &&
-        types !== UNKNOWN &&
-        types.includes(direction) &&
-        rules !== UNKNOWN &&
-        rules.length === 0
+        selectsAll && (types as unknown[]).includes(direction) && (rules as unknown[]).length === 0
     );
 }
 
@@ -121,7 +123,9 @@ function defaultDenyPolicy(direction: "Ingress" | "Egress") {
             },
         },
         (args, namespace) =>
-            inNamespace(args, K8S.networkPolicy, namespace).some((p) => deniesAll(p, direction))
+            inNamespace(args, K8S.networkPolicy, namespace).some(
+                (p) => deniesAll(p, direction) !== false,
+            )
                 ? undefined
                 : `Add to "${namespace}" a NetworkPolicy with podSelector {}, policyTypes ["${direction}"] and no ${lower} rules, then allow only what the tenant needs.`,
     );

@@ -184,27 +184,61 @@ function isStackPolicy(policy: Policy): policy is StackValidationPolicy {
     return typeof (policy as StackValidationPolicy).validateStack === "function";
 }
 
+/** What one policy made of one resource (or of the stack) besides violations. */
+export type Outcome = "applied" | "not-applicable" | "unknown";
+
+/** Violations, and which policies did not apply to which resources. */
+export interface Evaluation {
+    violations: Violation[];
+    /** Policy and resource pairs (urn undefined for stack policies) the policy did not apply to. */
+    notApplicable: { policy: string; urn?: string }[];
+    /** Policy and resource pairs skipped because a value they read is unknown until the update. */
+    unknown: { policy: string; urn?: string }[];
+}
+
 /** Runs one validation, turning the SDK's control-flow errors into outcomes. */
-async function run(policy: Policy, urn: string | undefined, body: () => unknown): Promise<void> {
+async function run(policy: Policy, urn: string | undefined, body: () => unknown): Promise<Outcome> {
     try {
         await Promise.resolve(body());
+        return "applied";
     } catch (error) {
         // Not applicable: nothing to report. Unknown during preview: never a violation.
-        if (error instanceof NotApplicable || error instanceof UnknownValueError) {
-            return;
+        if (error instanceof NotApplicable) {
+            return "not-applicable";
+        }
+        if (error instanceof UnknownValueError) {
+            return "unknown";
         }
         const where = urn ? ` on ${urn}` : "";
         throw new Error(`policy ${policy.name} failed${where}: ${(error as Error).message}`);
     }
 }
 
-/** Evaluates the pack's policies, or the given ones, over the resources. */
+/** Evaluates the pack's policies, or the given ones, over the resources: the violations. */
 export async function evaluatePolicies(
     resources: PolicyResource[],
     config: PackConfig = {},
     policies: readonly Policy[] = allPolicies,
 ): Promise<Violation[]> {
+    return (await evaluate(resources, config, policies)).violations;
+}
+
+/** Evaluates the policies and also tells which did not apply where. */
+export async function evaluate(
+    resources: PolicyResource[],
+    config: PackConfig = {},
+    policies: readonly Policy[] = allPolicies,
+): Promise<Evaluation> {
     const violations: Violation[] = [];
+    const notApplicable: Evaluation["notApplicable"] = [];
+    const unknown: Evaluation["unknown"] = [];
+    const record = (outcome: Outcome, policy: string, urn?: string) => {
+        if (outcome === "not-applicable") {
+            notApplicable.push({ policy, urn });
+        } else if (outcome === "unknown") {
+            unknown.push({ policy, urn });
+        }
+    };
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const props = new Map(
         resources.map((r) => [r.urn, deserialize(r.props ?? {}) as Record<string, unknown>]),
@@ -238,6 +272,7 @@ export async function evaluatePolicies(
                 for (const validation of validations) {
                     const tagged = (validation as { __pulumiType?: string }).__pulumiType;
                     if (validations.length === 1 && tagged && tagged !== resource.type) {
+                        record("not-applicable", policy.name, resource.urn);
                         continue;
                     }
                     const proxied = unknownCheckingProxy(raw);
@@ -262,7 +297,10 @@ export async function evaluatePolicies(
                               }
                             : {}),
                     };
-                    await run(policy, resource.urn, () => validation(args, reporter(resource.urn)));
+                    const outcome = await run(policy, resource.urn, () =>
+                        validation(args, reporter(resource.urn)),
+                    );
+                    record(outcome, policy.name, resource.urn);
                 }
             }
         }
@@ -270,6 +308,7 @@ export async function evaluatePolicies(
         if (isStackPolicy(policy)) {
             const tagged = (policy.validateStack as { __pulumiType?: string }).__pulumiType;
             if (tagged && !resources.some((r) => r.type === tagged)) {
+                record("not-applicable", policy.name);
                 continue;
             }
             const args: StackValidationArgs = {
@@ -278,10 +317,13 @@ export async function evaluatePolicies(
                 getConfig,
                 notApplicable: throwNotApplicable,
             };
-            await run(policy, undefined, () => policy.validateStack(args, reporter()));
+            record(
+                await run(policy, undefined, () => policy.validateStack(args, reporter())),
+                policy.name,
+            );
         }
     }
-    return violations;
+    return { violations, notApplicable, unknown };
 }
 
 /** The stack view of the resources, with parents and dependencies linked as the engine links them. */
