@@ -198,6 +198,30 @@ export const PLATFORM_CONFIG: Record<string, ConfigKey> = {
         description: "Name of the Cloud SQL administrative user.",
         argument: "adminUser",
     },
+    loggingRetentionDays: {
+        type: "integer",
+        default: 30,
+        description: "Days a log index is kept (1-3650).",
+        argument: "retentionDays",
+    },
+    elasticsearchNodes: {
+        type: "integer",
+        default: 3,
+        description: "Elasticsearch nodes: an odd number from 1 to 9.",
+        argument: "elasticsearchNodes",
+    },
+    elasticsearchStorageGb: {
+        type: "integer",
+        default: 100,
+        description: "Disk per Elasticsearch node, in GiB.",
+        argument: "elasticsearchStorageGb",
+    },
+    elasticsearchVersion: {
+        type: "string",
+        default: "8.17.0",
+        description: "Elasticsearch and Kibana version, pinned.",
+        argument: "elasticsearchVersion",
+    },
 };
 
 function read(config: pulumi.Config, key: string): unknown {
@@ -282,6 +306,12 @@ export function loadPlatformConfig(): PlatformArgs {
             maintenanceDay: c.maintenanceDay,
             maintenanceHour: c.maintenanceHour,
             adminUser: c.databaseAdminUser,
+        },
+        logging: {
+            retentionDays: c.loggingRetentionDays,
+            elasticsearchNodes: c.elasticsearchNodes,
+            elasticsearchStorageGb: c.elasticsearchStorageGb,
+            elasticsearchVersion: c.elasticsearchVersion,
         },
     };
 }

@@ -9,9 +9,6 @@ import {
 import { Platform } from "./platform";
 import { inConfigTerms, loadPlatformConfig } from "./platform-config";
 
-/** The in-cluster address tenants' webservers read their task logs from. */
-export const LOGGING_ENDPOINT = `https://elasticsearch.${LOGGING_NAMESPACE}.svc:9200`;
-
 /**
  * The platform stack's program: one Platform, and the outputs tenant stacks read through a
  * StackReference. Output names are a contract with the tenant stacks; change them together.
@@ -48,7 +45,7 @@ export function platformStack(): Record<string, pulumi.Input<unknown>> {
         databaseAdminSecret: DATABASE_ADMIN_SECRET,
         platformNamespace: PLATFORM_NAMESPACE,
         loggingNamespace: LOGGING_NAMESPACE,
-        loggingEndpoint: LOGGING_ENDPOINT,
+        loggingEndpoint: platform.logging.endpoint,
         ingressNamespace: INGRESS_NAMESPACE,
     };
 }

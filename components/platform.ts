@@ -5,6 +5,7 @@ import { Cluster } from "./cluster";
 import { DATABASE_ADMIN_SECRET, PLATFORM_NAMESPACE, PROJECT } from "./constants";
 import { Database, DatabaseArgs } from "./database";
 import { Keys, KeysArgs } from "./keys";
+import { Logging, LoggingArgs } from "./logging";
 import { Network, NetworkArgs } from "./network";
 import { NodePoolSettings } from "./node-pool";
 import { configuredRegion } from "./region";
@@ -36,12 +37,15 @@ export interface PlatformArgs {
         DatabaseArgs,
         "region" | "network" | "privateServiceConnection" | "encryptionKeyId" | "keyGrants"
     >;
+    /** Retention and size of the EFK logging stack; see {@link LoggingArgs}. */
+    logging?: Omit<LoggingArgs, "provider">;
 }
 
 /**
  * The whole platform layer: network and NAT, keys, the private cluster, the bastion, Cloud SQL,
- * and the platform's own namespace holding the database administrator's credential, which the
- * tenant provisioning Jobs use so that it never enters a tenant's namespace or state.
+ * the EFK logging stack, and the platform's own namespace holding the database administrator's
+ * credential, which the tenant provisioning Jobs use so that it never enters a tenant's
+ * namespace or state.
  */
 export class Platform extends pulumi.ComponentResource {
     public readonly network: Network;
@@ -51,6 +55,7 @@ export class Platform extends pulumi.ComponentResource {
     public readonly database: Database;
     public readonly platformNamespace: k8s.core.v1.Namespace;
     public readonly databaseAdminSecret: k8s.core.v1.Secret;
+    public readonly logging: Logging;
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         const region = requireRegion("region", args.region, configuredRegion());
@@ -145,6 +150,12 @@ export class Platform extends pulumi.ComponentResource {
                 },
             },
             k8sOpts,
+        );
+
+        this.logging = new Logging(
+            name,
+            { ...args.logging, provider: this.cluster.provider },
+            { parent: this },
         );
 
         this.registerOutputs({
