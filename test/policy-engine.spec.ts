@@ -1,7 +1,12 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Policy, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import {
+    Policy,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+} from "@pulumi/policy";
 import { allPolicies } from "../policies/all";
 import { sqlNoPublicIp } from "../policies/database";
 import { noPublicIngress } from "../policies/network";
@@ -102,10 +107,8 @@ describe("tools/policy-engine", () => {
                     }),
                 ],
             );
-            const args = seen.find((s) => s.type === network.type)!.args as unknown as Parameters<
-                NonNullable<ResourceValidationPolicy["validateResource"]> &
-                    ((...a: never[]) => unknown)
-            >[0];
+            const args = seen.find((s) => s.type === network.type)!
+                .args as unknown as ResourceValidationArgs;
             assert.strictEqual(args.urn, network.urn);
             assert.strictEqual(args.name, network.name);
             assert.strictEqual(args.props.name, "platform");

@@ -122,10 +122,15 @@ export function renderViolations(violations: Violation[]): string {
 }
 
 /** Runs the command; returns the exit code instead of exiting, so that tests can call it. */
+/** Where the command writes; the process streams by default. */
+export interface Sink {
+    write(text: string): unknown;
+}
+
 export async function main(
     argv: string[],
-    out = process.stdout,
-    err = process.stderr,
+    out: Sink = process.stdout,
+    err: Sink = process.stderr,
 ): Promise<number> {
     let options: Options;
     try {
