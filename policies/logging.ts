@@ -1,14 +1,20 @@
 /**
  * The logging stack: the Pod Security exemption it needs (the log collector reads host paths)
  * stays confined to the declared namespaces, Kibana and Elasticsearch are not published outside
- * the cluster, and Elasticsearch speaks TLS.
+ * the cluster, and Elasticsearch (run by ECK or from the elastic chart) speaks TLS with security on.
  * https://kubernetes.io/docs/concepts/security/pod-security-admission/
  */
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { LOGGING_NAMESPACE } from "../components/constants";
-import { EXEMPT_NAMESPACES_CONFIG, UNKNOWN, field, resourcePolicy } from "./lib";
+import { EXEMPT_NAMESPACES_CONFIG, UNKNOWN, field, list, resourcePolicy } from "./lib";
 import { K8S } from "./types";
+
+/** The ECK custom resources; their type tokens come from their API group and kind. */
+export const ECK = {
+    elasticsearch: "kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch",
+    kibana: "kubernetes:kibana.k8s.elastic.co/v1:Kibana",
+} as const;
 
 const LOGGING_NAMESPACE_CONFIG: PolicyConfigJSONSchema = {
     type: "string",
@@ -47,7 +53,8 @@ export const exemptionsDeclared = resourcePolicy(
 export const loggingNotPublished = resourcePolicy(
     {
         name: "logging-not-published",
-        description: "Kibana and Elasticsearch are not published through an Ingress.",
+        description:
+            "Kibana and Elasticsearch are published neither through an Ingress nor a public Service.",
         enforcementLevel: "mandatory",
         severity: "high",
         control: {
@@ -57,10 +64,17 @@ export const loggingNotPublished = resourcePolicy(
         },
         config: { loggingNamespace: LOGGING_NAMESPACE_CONFIG },
     },
-    [K8S.ingress],
-    (props, _args, config) => {
-        if (field(props, "metadata", "namespace") === config.loggingNamespace) {
-            return `An Ingress in "${config.loggingNamespace}" publishes the logs of every tenant: remove it and reach Kibana through the bastion or the platform's authenticated proxy.`;
+    [K8S.ingress, ECK.elasticsearch, ECK.kibana],
+    (props, args, config) => {
+        if (args.type === K8S.ingress) {
+            if (field(props, "metadata", "namespace") === config.loggingNamespace) {
+                return `An Ingress in "${config.loggingNamespace}" publishes the logs of every tenant: remove it and reach Kibana through the bastion or the platform's authenticated proxy.`;
+            }
+            return undefined;
+        }
+        const type = field(props, "spec", "http", "service", "spec", "type");
+        if (type === "LoadBalancer" || type === "NodePort") {
+            return `A ${type} Service publishes the logs of every tenant: set spec.http.service.spec.type to "ClusterIP".`;
         }
         return undefined;
     },
@@ -70,7 +84,7 @@ export const elasticsearchTls = resourcePolicy(
     {
         name: "logging-elasticsearch-tls",
         description:
-            "Elasticsearch installed from its Helm chart serves HTTPS with authentication.",
+            "Elasticsearch (an ECK cluster or the elastic Helm chart) serves HTTPS and authenticates every client.",
         enforcementLevel: "mandatory",
         severity: "high",
         control: {
@@ -79,35 +93,64 @@ export const elasticsearchTls = resourcePolicy(
             title: "Each tenant reads only its own logs, through the platform.",
         },
     },
-    [K8S.helmRelease, K8S.helmChart],
-    // Limitation: only the settings of the official elastic/elasticsearch chart are known here;
-    // an operator-managed cluster (ECK) is judged by its own resources, which are not checked.
-    (props, args) => {
-        const chart = field(props, "chart");
-        if (typeof chart !== "string" || !/(^|\/)elasticsearch$/.test(chart)) {
-            return args.notApplicable("Not the Elasticsearch chart");
-        }
-        const messages: string[] = [];
-        if (field(props, "values", "protocol") === "http") {
-            messages.push('Set values.protocol to "https".');
-        }
-        if (
-            field(props, "values", "createCert") === false &&
-            field(props, "values", "secretMounts") === undefined
-        ) {
-            messages.push(
-                "Keep values.createCert on, or mount your own certificate through values.secretMounts.",
-            );
-        }
-        const security = field(props, "values", "esConfig", "elasticsearch.yml");
-        if (typeof security === "string" && /xpack\.security\.enabled:\s*false/.test(security)) {
-            messages.push(
-                "Remove xpack.security.enabled: false from values.esConfig: Elasticsearch must authenticate every client.",
-            );
-        }
-        return messages;
-    },
+    [ECK.elasticsearch, K8S.helmRelease, K8S.helmChart],
+    (props, args) => (args.type === ECK.elasticsearch ? checkEck(props) : checkChart(props, args)),
 );
+
+/** An ECK Elasticsearch: TLS on unless a certificate of one's own is given; security on. */
+function checkEck(props: Record<string, unknown>): string[] {
+    const messages: string[] = [];
+    const selfSignedOff =
+        field(props, "spec", "http", "tls", "selfSignedCertificate", "disabled") === true;
+    if (
+        selfSignedOff &&
+        field(props, "spec", "http", "tls", "certificate", "secretName") === undefined
+    ) {
+        messages.push(
+            "Keep spec.http.tls.selfSignedCertificate.disabled false, or give spec.http.tls.certificate.secretName: Elasticsearch must serve HTTPS.",
+        );
+    }
+    const nodeSets = list(props, "spec", "nodeSets");
+    if (nodeSets !== UNKNOWN) {
+        nodeSets.forEach((nodeSet, index) => {
+            const security = field(nodeSet, "config", "xpack.security.enabled");
+            if (security === false || security === "false") {
+                messages.push(
+                    `Remove xpack.security.enabled: false from spec.nodeSets[${index}].config: Elasticsearch must authenticate every client.`,
+                );
+            }
+        });
+    }
+    return messages;
+}
+
+// Limitation: of the Helm charts only the official elastic/elasticsearch chart's settings are
+// known here; any other chart that installs Elasticsearch is not judged.
+function checkChart(props: Record<string, unknown>, args: ResourceValidationArgs): string[] {
+    const chart = field(props, "chart");
+    if (typeof chart !== "string" || !/(^|\/)elasticsearch$/.test(chart)) {
+        return args.notApplicable("Not the Elasticsearch chart");
+    }
+    const messages: string[] = [];
+    if (field(props, "values", "protocol") === "http") {
+        messages.push('Set values.protocol to "https".');
+    }
+    if (
+        field(props, "values", "createCert") === false &&
+        field(props, "values", "secretMounts") === undefined
+    ) {
+        messages.push(
+            "Keep values.createCert on, or mount your own certificate through values.secretMounts.",
+        );
+    }
+    const config = field(props, "values", "esConfig", "elasticsearch.yml");
+    if (typeof config === "string" && /xpack\.security\.enabled:\s*false/.test(config)) {
+        messages.push(
+            "Remove xpack.security.enabled: false from values.esConfig: Elasticsearch must authenticate every client.",
+        );
+    }
+    return messages;
+}
 
 export const loggingPolicies: ResourceValidationPolicy[] = [
     exemptionsDeclared,

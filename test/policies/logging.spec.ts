@@ -1,4 +1,4 @@
-import { loggingPolicies } from "../../policies/logging";
+import { ECK, loggingPolicies } from "../../policies/logging";
 import { K8S } from "../../policies/types";
 import { proveDeclarations, proveResourcePolicies, UNSET } from "./harness";
 
@@ -113,5 +113,75 @@ describe("policies/logging", () => {
                 ],
             });
         }
+    });
+
+    describe("ECK Elasticsearch", () => {
+        proveResourcePolicies({
+            policies: loggingPolicies,
+            type: ECK.elasticsearch,
+            compliant: () => ({
+                apiVersion: "elasticsearch.k8s.elastic.co/v1",
+                kind: "Elasticsearch",
+                metadata: { name: "logs", namespace: "logging" },
+                spec: {
+                    version: "8.17.0",
+                    http: { tls: { selfSignedCertificate: { disabled: false } } },
+                    nodeSets: [
+                        { name: "default", count: 3, config: { "node.store.allow_mmap": false } },
+                    ],
+                },
+            }),
+            cases: [
+                {
+                    path: "spec.http.tls.selfSignedCertificate.disabled",
+                    value: true,
+                    expect: "logging-elasticsearch-tls",
+                },
+                {
+                    path: "spec.http.tls.selfSignedCertificate.disabled",
+                    value: true,
+                    also: [["spec.http.tls.certificate", { secretName: "es-cert" }]],
+                    expect: [],
+                },
+                {
+                    path: ["spec", "nodeSets", 0, "config", "xpack.security.enabled"],
+                    value: false,
+                    expect: "logging-elasticsearch-tls",
+                },
+                {
+                    path: "spec.http.service",
+                    value: { spec: { type: "LoadBalancer" } },
+                    expect: "logging-not-published",
+                },
+            ],
+        });
+    });
+
+    describe("ECK Kibana", () => {
+        proveResourcePolicies({
+            policies: loggingPolicies,
+            type: ECK.kibana,
+            compliant: () => ({
+                metadata: { name: "kibana", namespace: "logging" },
+                spec: {
+                    version: "8.17.0",
+                    count: 1,
+                    http: { service: { spec: { type: "ClusterIP" } } },
+                },
+            }),
+            cases: [
+                {
+                    path: "spec.http.service.spec.type",
+                    value: "LoadBalancer",
+                    expect: "logging-not-published",
+                },
+                {
+                    path: "spec.http.service.spec.type",
+                    value: "NodePort",
+                    expect: "logging-not-published",
+                },
+                { path: "spec.http", value: UNSET, expect: [] },
+            ],
+        });
     });
 });
