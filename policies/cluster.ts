@@ -437,7 +437,37 @@ export const loggingAndMonitoring = resourcePolicy(
                 'loggingConfig.enableComponents must include "SYSTEM_COMPONENTS" (and "WORKLOADS").',
             );
         }
+        const monitored = list(props, "monitoringConfig", "enableComponents");
+        if (
+            field(props, "monitoringConfig", "enableComponents") !== undefined &&
+            monitored !== UNKNOWN &&
+            !monitored.includes("SYSTEM_COMPONENTS")
+        ) {
+            messages.push('monitoringConfig.enableComponents must include "SYSTEM_COMPONENTS".');
+        }
         return messages;
+    },
+);
+
+export const vpcNative = resourcePolicy(
+    {
+        name: "gke-vpc-native",
+        description:
+            "GKE clusters are VPC-native, so pod addresses are subject to the VPC's firewall and flow logs.",
+        enforcementLevel: "mandatory",
+        severity: "medium",
+        control: {
+            framework: "CIS GKE",
+            reference: "5.6.2",
+            title: "Ensure use of VPC-native clusters.",
+        },
+    },
+    CLUSTER,
+    (props) => {
+        if (field(props, "networkingMode") === "ROUTES") {
+            return 'Set networkingMode to "VPC_NATIVE" with ipAllocationPolicy naming the pod and service ranges.';
+        }
+        return undefined;
     },
 );
 
@@ -535,5 +565,6 @@ export const clusterPolicies: ResourceValidationPolicy[] = [
     loggingAndMonitoring,
     clusterDeletionProtection,
     defaultNodePoolRemoved,
+    vpcNative,
     securityPosture,
 ];

@@ -210,6 +210,42 @@ export const noIpForwarding = resourcePolicy(
     },
 );
 
+export const diskEncryption = resourcePolicy(
+    {
+        name: "vm-cmek-disks",
+        description: "VM boot disks are encrypted with the platform's KMS key.",
+        enforcementLevel: "mandatory",
+        severity: "medium",
+        control: {
+            framework: "Platform",
+            reference: "encryption-at-rest",
+            title: "Disks are encrypted with keys the platform controls.",
+        },
+    },
+    VM,
+    (props, args) => {
+        // An instance names its boot disk's key directly; a template, on each of its disks.
+        const keys =
+            args.type === GCP.instance
+                ? [field(props, "bootDisk", "kmsKeySelfLink")]
+                : (() => {
+                      const disks = list(props, "disks");
+                      return disks === UNKNOWN
+                          ? [UNKNOWN]
+                          : disks.map((d) => field(d, "diskEncryptionKey", "kmsKeySelfLink"));
+                  })();
+        if (keys.includes(UNKNOWN)) {
+            return undefined;
+        }
+        if (keys.length === 0 || keys.some((key) => typeof key !== "string" || key === "")) {
+            return args.type === GCP.instance
+                ? "Set bootDisk.kmsKeySelfLink to the platform's disk key."
+                : "Set diskEncryptionKey.kmsKeySelfLink on every disk to the platform's disk key.";
+        }
+        return undefined;
+    },
+);
+
 export const computePolicies: ResourceValidationPolicy[] = [
     noExternalIp,
     osLogin,
@@ -218,4 +254,5 @@ export const computePolicies: ResourceValidationPolicy[] = [
     shieldedVm,
     vmServiceAccount,
     noIpForwarding,
+    diskEncryption,
 ];

@@ -48,6 +48,44 @@ export const keyRotation = resourcePolicy(
     },
 );
 
+export const keyDestroyDelay = resourcePolicy(
+    {
+        name: "kms-destroy-delay",
+        description:
+            "A key version scheduled for destruction can be restored for at least the minimum delay.",
+        enforcementLevel: "mandatory",
+        severity: "medium",
+        control: {
+            framework: "Platform",
+            reference: "nothing-is-lost",
+            title: "Clusters, databases and keys are protected against deletion.",
+        },
+        config: {
+            minDestroyScheduledSeconds: {
+                type: "integer",
+                minimum: 86400,
+                default: 2592000,
+                description:
+                    "The shortest allowed delay before a key version is destroyed, in seconds (30 days by default).",
+            },
+        },
+    },
+    [GCP.cryptoKey],
+    (props, _args, config) => {
+        const delay = field(props, "destroyScheduledDuration");
+        if (delay === undefined || delay === UNKNOWN) {
+            // Unset means Cloud KMS's default of 30 days.
+            return undefined;
+        }
+        const min = Number(config.minDestroyScheduledSeconds);
+        const seconds = typeof delay === "string" ? durationSeconds(delay) : undefined;
+        if (seconds === undefined || seconds < min) {
+            return `Set destroyScheduledDuration to at least "${min}s" so that a destruction scheduled by mistake can be cancelled; it is ${JSON.stringify(delay)}.`;
+        }
+        return undefined;
+    },
+);
+
 export const keyRingRegion = resourcePolicy(
     {
         name: "kms-key-ring-region",
@@ -149,6 +187,7 @@ export const noPublicKeyAccess = resourcePolicy(
 
 export const keyPolicies: ResourceValidationPolicy[] = [
     keyRotation,
+    keyDestroyDelay,
     keyRingRegion,
     keysProtected,
     noPublicKeyAccess,

@@ -1,12 +1,12 @@
 /**
  * The logging stack: the Pod Security exemption it needs (the log collector reads host paths)
- * stays confined to the declared namespaces, Kibana and Elasticsearch are not published outside
+ * stays confined to the declared namespaces while every other namespace enforces restricted, Kibana and Elasticsearch are not published outside
  * the cluster, and Elasticsearch (run by ECK or from the elastic chart) speaks TLS with security on.
  * https://kubernetes.io/docs/concepts/security/pod-security-admission/
  */
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { LOGGING_NAMESPACE } from "../components/constants";
+import { LOGGING_NAMESPACE, TENANT_LABEL } from "../components/constants";
 import { EXEMPT_NAMESPACES_CONFIG, UNKNOWN, field, list, resourcePolicy } from "./lib";
 import { K8S } from "./types";
 
@@ -22,10 +22,11 @@ const LOGGING_NAMESPACE_CONFIG: PolicyConfigJSONSchema = {
     description: "The namespace of the logging stack (Elasticsearch, the log collector, Kibana).",
 };
 
-export const exemptionsDeclared = resourcePolicy(
+export const namespacesRestricted = resourcePolicy(
     {
-        name: "pod-security-exemptions-declared",
-        description: "Only the declared exempt namespaces relax Pod Security below baseline.",
+        name: "namespace-pod-security-restricted",
+        description:
+            "Every namespace the program declares enforces Pod Security restricted, except the declared exemptions.",
         enforcementLevel: "mandatory",
         severity: "high",
         control: {
@@ -36,15 +37,24 @@ export const exemptionsDeclared = resourcePolicy(
         config: { exemptNamespaces: EXEMPT_NAMESPACES_CONFIG },
     },
     [K8S.namespace],
-    (props, _args, config) => {
+    (props, args, config) => {
+        if (field(props, "metadata", "labels", TENANT_LABEL) !== undefined) {
+            return args.notApplicable(
+                "Tenant namespaces are judged by tenant-namespace-pod-security",
+            );
+        }
         const level = field(props, "metadata", "labels", "pod-security.kubernetes.io/enforce");
         const name = field(props, "metadata", "name");
-        if (
-            level === "privileged" &&
-            name !== UNKNOWN &&
-            !((config.exemptNamespaces as string[]) ?? []).includes(String(name))
-        ) {
-            return `The namespace ${JSON.stringify(name)} enforces the privileged profile but is not a declared exemption: enforce "restricted" (or "baseline"), or add it to this policy's exemptNamespaces with the reason in the README.`;
+        if (level === UNKNOWN || name === UNKNOWN) {
+            return undefined;
+        }
+        const exempt = ((config.exemptNamespaces as string[]) ?? []).includes(String(name));
+        if (exempt && level !== undefined) {
+            // A declared exemption may relax the profile, but must still say which one applies.
+            return undefined;
+        }
+        if (level !== "restricted") {
+            return `The namespace ${JSON.stringify(name)} must label itself pod-security.kubernetes.io/enforce: restricted (it is ${JSON.stringify(level ?? "unset")}); a namespace that truly needs less belongs in this policy's exemptNamespaces, with the reason in the README.`;
         }
         return undefined;
     },
@@ -153,7 +163,7 @@ function checkChart(props: Record<string, unknown>, args: ResourceValidationArgs
 }
 
 export const loggingPolicies: ResourceValidationPolicy[] = [
-    exemptionsDeclared,
+    namespacesRestricted,
     loggingNotPublished,
     elasticsearchTls,
 ];

@@ -321,6 +321,32 @@ export const natCoversAllSubnets = resourcePolicy(
     },
 );
 
+export const natStaticAddresses = resourcePolicy(
+    {
+        name: "nat-static-addresses",
+        description: "The Cloud NAT leaves from reserved addresses that partners can allow-list.",
+        enforcementLevel: "advisory",
+        severity: "low",
+        control: {
+            framework: "Platform",
+            reference: "single-nat",
+            title: "A single NAT for all internet-bound traffic.",
+        },
+    },
+    [GCP.routerNat],
+    (props) => {
+        const option = field(props, "natIpAllocateOption");
+        const addresses = list(props, "natIps");
+        if (option === UNKNOWN || addresses === UNKNOWN) {
+            return undefined;
+        }
+        if (option !== "MANUAL_ONLY" || addresses.length === 0) {
+            return 'Set natIpAllocateOption to "MANUAL_ONLY" and list reserved addresses in natIps, so that egress leaves from known addresses.';
+        }
+        return undefined;
+    },
+);
+
 export const firewallLogging = resourcePolicy(
     {
         name: "firewall-logging",
@@ -353,4 +379,5 @@ export const networkPolicies: (ResourceValidationPolicy | StackValidationPolicy)
     singleNat,
     natLogging,
     natCoversAllSubnets,
+    natStaticAddresses,
 ];

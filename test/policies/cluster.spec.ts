@@ -167,6 +167,13 @@ describe("policies/cluster", () => {
             { path: "loggingService", value: "none", expect: "gke-logging-monitoring" },
             { path: "monitoringService", value: "none", expect: "gke-logging-monitoring" },
             { path: "loggingConfig.enableComponents", value: [], expect: "gke-logging-monitoring" },
+            {
+                path: "monitoringConfig.enableComponents",
+                value: ["APISERVER"],
+                expect: "gke-logging-monitoring",
+            },
+            { path: "networkingMode", value: "ROUTES", expect: "gke-vpc-native" },
+            { path: "networkingMode", value: "VPC_NATIVE", expect: [] },
             { path: "deletionProtection", value: false, expect: "gke-deletion-protection" },
             { path: "deletionProtection", value: UNSET, expect: [] },
             {

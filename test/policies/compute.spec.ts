@@ -17,6 +17,9 @@ function bastion(): Record<string, unknown> {
         machineType: "e2-small",
         tags: ["bastion"],
         bootDisk: { initializeParams: { image: "debian-cloud/debian-12" }, kmsKeySelfLink: "k" },
+        disks: [
+            { sourceImage: "debian-cloud/debian-12", diskEncryptionKey: { kmsKeySelfLink: "k" } },
+        ],
         networkInterfaces: [{ subnetwork: "bastion", accessConfigs: [] }],
         metadata: {
             "enable-oslogin": "TRUE",
@@ -115,6 +118,13 @@ describe("policies/compute", () => {
                     },
                     { path: "serviceAccount", value: UNSET, expect: [] },
                     { path: "canIpForward", value: true, expect: "vm-no-ip-forwarding" },
+                    type === GCP.instance
+                        ? { path: "bootDisk.kmsKeySelfLink", value: UNSET, expect: "vm-cmek-disks" }
+                        : {
+                              path: "disks.0.diskEncryptionKey",
+                              value: UNSET,
+                              expect: "vm-cmek-disks",
+                          },
                 ],
             });
         });

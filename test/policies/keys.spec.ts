@@ -42,6 +42,14 @@ describe("policies/keys", () => {
                     also: [["rotationPeriod", UNSET]],
                 },
                 { path: "purpose", value: UNSET, expect: [] },
+                { path: "destroyScheduledDuration", value: "86400s", expect: "kms-destroy-delay" },
+                { path: "destroyScheduledDuration", value: "2592000s", expect: [] },
+                {
+                    path: "destroyScheduledDuration",
+                    value: "86400s",
+                    expect: [],
+                    config: { "kms-destroy-delay": { minDestroyScheduledSeconds: 86400 } },
+                },
                 {
                     path: "keyRing",
                     value: "r",

@@ -7,7 +7,7 @@ const ENFORCE = ["metadata", "labels", "pod-security.kubernetes.io/enforce"];
 describe("policies/logging", () => {
     proveDeclarations(loggingPolicies);
 
-    describe("Pod Security exemptions", () => {
+    describe("Pod Security of the program's namespaces", () => {
         proveResourcePolicies({
             policies: loggingPolicies,
             type: K8S.namespace,
@@ -21,25 +21,36 @@ describe("policies/logging", () => {
                 {
                     path: "metadata.name",
                     value: "tools",
-                    expect: "pod-security-exemptions-declared",
+                    expect: "namespace-pod-security-restricted",
                 },
                 {
                     path: "metadata.name",
                     value: "tools",
-                    expect: [],
                     also: [[ENFORCE, "baseline"]],
+                    expect: "namespace-pod-security-restricted",
+                },
+                {
+                    path: "metadata.name",
+                    value: "tools",
+                    also: [[ENFORCE, "restricted"]],
+                    expect: [],
                 },
                 {
                     path: "metadata.name",
                     value: "tools",
                     expect: [],
                     config: {
-                        "pod-security-exemptions-declared": {
+                        "namespace-pod-security-restricted": {
                             exemptNamespaces: ["logging", "tools"],
                         },
                     },
                 },
-                { path: ENFORCE, value: UNSET, expect: [] },
+                { path: ENFORCE, value: UNSET, expect: "namespace-pod-security-restricted" },
+                {
+                    path: ["metadata", "labels", "airflow-platform/tenant"],
+                    value: "acme",
+                    expect: [],
+                },
             ],
         });
     });

@@ -179,12 +179,15 @@ describe("policies/network", () => {
                 router: "platform",
                 region: "us-east1",
                 natIpAllocateOption: "MANUAL_ONLY",
+                natIps: ["projects/p/regions/us-east1/addresses/nat-0"],
                 sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
                 subnetworks: [{ name: "nodes", sourceIpRangesToNats: ["ALL_IP_RANGES"] }],
                 logConfig: { enable: true, filter: "ALL" },
             }),
             cases: [
                 { path: "logConfig", value: UNSET, expect: "nat-logging" },
+                { path: "natIpAllocateOption", value: "AUTO_ONLY", expect: "nat-static-addresses" },
+                { path: "natIps", value: [], expect: "nat-static-addresses" },
                 { path: "logConfig.enable", value: false, expect: "nat-logging" },
                 {
                     path: "subnetworks.0.sourceIpRangesToNats",
