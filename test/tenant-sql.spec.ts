@@ -128,10 +128,15 @@ describe("tenant SQL against a real PostgreSQL server", function () {
     before(async () => {
         server = await startPostgres();
         superuser = await server.connect(superuser_());
-        // Cloud SQL's administrator is not a superuser: it has CREATEROLE and CREATEDB only.
+        // Cloud SQL's administrator is not a superuser: it has CREATEROLE and CREATEDB and is a
+        // member of cloudsqlsuperuser, which owns databases made through the Cloud SQL API.
+        await superuser.query("CREATE ROLE cloudsqlsuperuser NOLOGIN CREATEROLE CREATEDB");
         await superuser.query(
-            `CREATE ROLE ${admin.user} LOGIN CREATEROLE CREATEDB PASSWORD '${admin.password}'`,
+            `CREATE ROLE ${admin.user} LOGIN CREATEROLE CREATEDB PASSWORD '${admin.password}' IN ROLE cloudsqlsuperuser`,
         );
+        // Tenant A's database exists already, as the component's gcp.sql.Database makes it;
+        // tenant B's is created by the script.
+        await superuser.query(`CREATE DATABASE ${a.database} OWNER cloudsqlsuperuser`);
         scriptDir = fs.mkdtempSync(path.join(os.tmpdir(), "tenant-sql-"));
         scriptPath = path.join(scriptDir, "tenant.sql");
         fs.writeFileSync(scriptPath, buildTenantSql(7));
