@@ -185,6 +185,82 @@ export const dropAllCapabilities = containerPolicy(
     },
 );
 
+export const seccompProfile = containerPolicy(
+    {
+        name: "k8s-seccomp-profile",
+        description: "Containers run under the runtime's default seccomp profile (or a local one).",
+        enforcementLevel: "mandatory",
+        severity: "medium",
+        control: {
+            framework: "Pod Security Standards",
+            reference: "restricted: seccompProfile",
+            title: "Seccomp profile must be explicitly set to one of the allowed values.",
+        },
+    },
+    true,
+    (container, podSpec) => {
+        const type = field(container.spec, "securityContext", "seccompProfile", "type");
+        const effectiveType =
+            type !== undefined ? type : field(podSpec, "securityContext", "seccompProfile", "type");
+        if (
+            effectiveType !== UNKNOWN &&
+            effectiveType !== "RuntimeDefault" &&
+            effectiveType !== "Localhost"
+        ) {
+            return `${container.label}: set securityContext.seccompProfile.type to "RuntimeDefault" on the pod or the container.`;
+        }
+        return undefined;
+    },
+);
+
+export const readOnlyRootFilesystem = containerPolicy(
+    {
+        name: "k8s-read-only-root-filesystem",
+        description: "Containers mount their root filesystem read-only.",
+        enforcementLevel: "advisory",
+        severity: "low",
+        control: {
+            framework: "Platform",
+            reference: "tenant-isolation",
+            title: "A compromised container cannot change its own code.",
+        },
+    },
+    true,
+    (container) => {
+        const readOnly = field(container.spec, "securityContext", "readOnlyRootFilesystem");
+        if (readOnly !== UNKNOWN && readOnly !== true) {
+            return `${container.label}: set securityContext.readOnlyRootFilesystem to true and mount an emptyDir where it must write.`;
+        }
+        return undefined;
+    },
+);
+
+export const noServiceAccountToken = resourcePolicy(
+    {
+        name: "k8s-no-default-token-mount",
+        description:
+            "Pods that do not call the Kubernetes API do not mount a service account token.",
+        enforcementLevel: "advisory",
+        severity: "low",
+        control: {
+            framework: "CIS GKE",
+            reference: "4.1.5",
+            title: "Ensure that Service Account Tokens are only mounted where necessary.",
+        },
+    },
+    WORKLOADS,
+    (props, args) => {
+        const podSpec = podSpecOf(args.type, props);
+        const automount = field(podSpec, "automountServiceAccountToken");
+        const account = field(podSpec, "serviceAccountName");
+        // A pod with its own service account is presumed to need its token.
+        if (automount === undefined && (account === undefined || account === "default")) {
+            return "Set automountServiceAccountToken to false, or give the pod its own service account if it calls the API.";
+        }
+        return undefined;
+    },
+);
+
 export const resourceLimits = containerPolicy(
     {
         name: "k8s-resource-limits",
@@ -355,6 +431,9 @@ export const workloadPolicies: ResourceValidationPolicy[] = [
     noPrivilegeEscalation,
     noPrivileged,
     dropAllCapabilities,
+    seccompProfile,
+    readOnlyRootFilesystem,
+    noServiceAccountToken,
     resourceLimits,
     noLatestImage,
     noHostNamespaces,

@@ -255,6 +255,54 @@ export const noClusterAdminBinding = resourcePolicy(
     },
 );
 
+/** Kubernetes' built-in roles that grant `pods/exec` (and read Secrets) in the bound namespace. */
+const BUILT_IN_EXEC_ROLES = ["admin", "edit"];
+
+export const tenantNoBuiltInExecRoles = resourcePolicy(
+    {
+        name: "tenant-no-exec-through-built-in-roles",
+        description:
+            "Tenant bindings do not grant the built-in admin or edit ClusterRoles, which include pods/exec.",
+        enforcementLevel: "mandatory",
+        severity: "high",
+        control: {
+            framework: "Platform",
+            reference: "tenant-isolation",
+            title: "No one gets a shell in a tenant's pods, where its secrets live.",
+        },
+        config: {
+            allowedClusterRoles: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description:
+                    "Built-in ClusterRoles a tenant binding may grant despite pods/exec (for example edit), as a deliberate exception.",
+            },
+        },
+    },
+    [K8S.roleBinding],
+    (props, args, config) => {
+        const tenant = field(props, "metadata", "labels", TENANT_LABEL);
+        if (tenant === undefined) {
+            return args.notApplicable("Not a tenant binding");
+        }
+        if (tenant === UNKNOWN) {
+            return undefined;
+        }
+        const kind = field(props, "roleRef", "kind");
+        const name = field(props, "roleRef", "name");
+        const allowed = (config.allowedClusterRoles as string[]) ?? [];
+        if (
+            kind === "ClusterRole" &&
+            BUILT_IN_EXEC_ROLES.includes(String(name)) &&
+            !allowed.includes(String(name))
+        ) {
+            return `The built-in ClusterRole "${String(name)}" lets its holder exec into pods and read Secrets: bind a tenant Role without pods/exec (or "view"), or list "${String(name)}" in this policy's allowedClusterRoles deliberately.`;
+        }
+        return undefined;
+    },
+);
+
 const ANONYMOUS_SUBJECTS = ["system:anonymous", "system:unauthenticated", "system:authenticated"];
 
 export const noAnonymousBinding = resourcePolicy(
@@ -294,6 +342,7 @@ export const tenantIsolationPolicies: (ResourceValidationPolicy | StackValidatio
     tenantLimitRange,
     roleNoWildcards,
     roleNoPodExec,
+    tenantNoBuiltInExecRoles,
     noClusterAdminBinding,
     noAnonymousBinding,
 ];

@@ -18,6 +18,7 @@ function container(): Record<string, unknown> {
             runAsNonRoot: true,
             runAsUser: 50000,
             allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
             capabilities: { drop: ["ALL"] },
             seccompProfile: { type: "RuntimeDefault" },
         },
@@ -32,7 +33,12 @@ function container(): Record<string, unknown> {
 function workload(type: string): Record<string, unknown> {
     const podSpec = {
         containers: [container()],
-        securityContext: { runAsNonRoot: true, runAsUser: 50000 },
+        securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 50000,
+            seccompProfile: { type: "RuntimeDefault" },
+        },
+        automountServiceAccountToken: false,
     };
     let body: Record<string, unknown> = podSpec;
     const path = WORKLOAD_POD_SPEC_PATHS[type];
@@ -97,6 +103,33 @@ describe("policies/kubernetes-workloads", () => {
                         expect: "k8s-no-privileged",
                     },
                     {
+                        path: C(type, "containers.0.securityContext.seccompProfile.type"),
+                        value: "Unconfined",
+                        expect: "k8s-seccomp-profile",
+                    },
+                    {
+                        path: C(type, "containers.0.securityContext.seccompProfile"),
+                        value: UNSET,
+                        also: [[C(type, "securityContext.seccompProfile"), UNSET]],
+                        expect: "k8s-seccomp-profile",
+                    },
+                    {
+                        path: C(type, "containers.0.securityContext.readOnlyRootFilesystem"),
+                        value: false,
+                        expect: "k8s-read-only-root-filesystem",
+                    },
+                    {
+                        path: C(type, "automountServiceAccountToken"),
+                        value: UNSET,
+                        expect: "k8s-no-default-token-mount",
+                    },
+                    {
+                        path: C(type, "automountServiceAccountToken"),
+                        value: UNSET,
+                        also: [[C(type, "serviceAccountName"), "scheduler"]],
+                        expect: [],
+                    },
+                    {
                         path: C(type, "containers.0.securityContext.capabilities"),
                         value: UNSET,
                         expect: "k8s-drop-all-capabilities",
@@ -147,6 +180,7 @@ describe("policies/kubernetes-workloads", () => {
                         expect: [
                             "k8s-drop-all-capabilities",
                             "k8s-no-privilege-escalation",
+                            "k8s-read-only-root-filesystem",
                             "k8s-resource-limits",
                         ],
                     },
@@ -256,6 +290,7 @@ describe("policies/kubernetes-workloads", () => {
         assert.deepStrictEqual(violated(evaluation), [
             "k8s-drop-all-capabilities",
             "k8s-no-privilege-escalation",
+            "k8s-read-only-root-filesystem",
         ]);
         assert.ok(
             evaluation.violations.every((v) => v.message.includes("containers[1] (sidecar)")),

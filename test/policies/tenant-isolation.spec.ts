@@ -10,6 +10,7 @@ import {
 import { K8S } from "../../policies/types";
 import { PolicyResource } from "../../tools/policy-engine";
 import {
+    Path,
     proveDeclarations,
     proveResourcePolicies,
     resource,
@@ -241,7 +242,11 @@ describe("policies/tenant-isolation", () => {
                 ),
                 type,
                 compliant: () => ({
-                    metadata: { name: "members", namespace: NS },
+                    metadata: {
+                        name: "members",
+                        namespace: NS,
+                        labels: { [TENANT_LABEL]: "acme-analytics" },
+                    },
                     roleRef: {
                         apiGroup: "rbac.authorization.k8s.io",
                         kind: "Role",
@@ -255,6 +260,44 @@ describe("policies/tenant-isolation", () => {
                         value: "cluster-admin",
                         expect: "k8s-no-cluster-admin-binding",
                     },
+                    ...(type === K8S.roleBinding
+                        ? [
+                              {
+                                  path: "roleRef",
+                                  value: { kind: "ClusterRole", name: "edit" },
+                                  expect: "tenant-no-exec-through-built-in-roles",
+                              },
+                              {
+                                  path: "roleRef",
+                                  value: { kind: "ClusterRole", name: "admin" },
+                                  expect: "tenant-no-exec-through-built-in-roles",
+                              },
+                              {
+                                  path: "roleRef",
+                                  value: { kind: "ClusterRole", name: "view" },
+                                  expect: [],
+                              },
+                              {
+                                  path: "roleRef",
+                                  value: { kind: "ClusterRole", name: "edit" },
+                                  expect: [],
+                                  config: {
+                                      "tenant-no-exec-through-built-in-roles": {
+                                          allowedClusterRoles: ["edit"],
+                                      },
+                                  },
+                              },
+                              {
+                                  path: ["metadata", "labels"],
+                                  value: {},
+                                  also: [["roleRef", { kind: "ClusterRole", name: "edit" }]] as [
+                                      Path,
+                                      unknown,
+                                  ][],
+                                  expect: [],
+                              },
+                          ]
+                        : []),
                     {
                         path: "subjects.1",
                         value: { kind: "User", name: "system:anonymous" },
