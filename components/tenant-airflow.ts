@@ -7,6 +7,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { TENANT_POOL_LABEL, TENANT_POOL_TAINT } from "./constants";
+import { tenantIndexPattern } from "./logging-config";
+import { TENANT_LOG_SECRET } from "./tenant-log-access";
 import { DEFAULT_AIRFLOW_IMAGE, ResolvedTenantSpec } from "./tenant-args";
 import { SCHEDULER_SERVICE_ACCOUNT, WORKER_SERVICE_ACCOUNT } from "./tenant-rbac";
 import { AIRFLOW_SECRETS } from "./tenant-secrets";
@@ -15,6 +17,8 @@ import { AIRFLOW_SECRETS } from "./tenant-secrets";
 export const AIRFLOW_CHART_REPOSITORY = "https://airflow.apache.org";
 /** The Helm release name; the chart prefixes its objects with it. */
 export const AIRFLOW_RELEASE_NAME = "airflow";
+/** Where Airflow containers find the CA of the platform's Elasticsearch. */
+export const LOGS_CA_DIR = "/opt/airflow/logs-ca";
 /** The user and group of the official Airflow image. */
 export const AIRFLOW_UID = 50000;
 
@@ -154,10 +158,31 @@ export function airflowValues(args: ResolvedTenantSpec): Record<string, unknown>
         logs: { persistence: { enabled: false } },
         dags: { persistence: { enabled: false }, gitSync: { enabled: false } },
 
-        // Task logs go to Elasticsearch; the chart reads the connection from this Secret.
-        elasticsearch: { enabled: true, secretName: AIRFLOW_SECRETS.elasticsearch.name },
+        // Task logs: tasks write JSON lines to stdout, Fluent Bit ships them to the index of the
+        // namespace, and Airflow reads them back with the tenant's read-only credential. The
+        // chart's own Elasticsearch wiring expects a `connection` key, so it stays off and the
+        // URL comes from the log access Secret instead (see the `secret` list below).
+        // https://airflow.apache.org/docs/apache-airflow-providers-elasticsearch/stable/logging/index.html
+        elasticsearch: { enabled: false },
+        volumes: [
+            {
+                name: "logs-ca",
+                secret: {
+                    secretName: TENANT_LOG_SECRET,
+                    items: [{ key: "ca.crt", path: "ca.crt" }],
+                },
+            },
+        ],
+        volumeMounts: [{ name: "logs-ca", mountPath: LOGS_CA_DIR, readOnly: true }],
         config: {
             core: { load_examples: "False" },
+            logging: { remote_logging: "True" },
+            elasticsearch: {
+                write_stdout: "True",
+                json_format: "True",
+                index_patterns: tenantIndexPattern(args.name),
+            },
+            elasticsearch_configs: { verify_certs: "True", ca_certs: `${LOGS_CA_DIR}/ca.crt` },
             kubernetes_executor: {
                 delete_worker_pods: "True",
                 delete_worker_pods_on_failure: "True",
@@ -168,15 +193,22 @@ export function airflowValues(args: ResolvedTenantSpec): Record<string, unknown>
             ...Object.entries(args.airflow.env).map(([name, value]) => ({ name, value })),
             ...alertEnvironment(args),
         ],
-        secret: smtpPassword
-            ? [
-                  {
-                      envName: "AIRFLOW__SMTP__SMTP_PASSWORD",
-                      secretName: AIRFLOW_SECRETS.smtp.name,
-                      secretKey: AIRFLOW_SECRETS.smtp.key,
-                  },
-              ]
-            : [],
+        secret: [
+            {
+                envName: "AIRFLOW__ELASTICSEARCH__HOST",
+                secretName: TENANT_LOG_SECRET,
+                secretKey: "url",
+            },
+            ...(smtpPassword
+                ? [
+                      {
+                          envName: "AIRFLOW__SMTP__SMTP_PASSWORD",
+                          secretName: AIRFLOW_SECRETS.smtp.name,
+                          secretKey: AIRFLOW_SECRETS.smtp.key,
+                      },
+                  ]
+                : []),
+        ],
     };
 }
 

@@ -13,8 +13,12 @@ import {
     requireOneOf,
 } from "./validation";
 
-/** The roles a workspace member may hold, and the built-in ClusterRole each one binds. */
-export const MEMBER_ROLES = { admin: "admin", editor: "edit", viewer: "view" } as const;
+/** The roles a workspace member may hold, and the tenant Role each one binds. */
+export const MEMBER_ROLES = {
+    admin: "tenant-admin",
+    editor: "tenant-editor",
+    viewer: "tenant-viewer",
+} as const;
 export type MemberRole = keyof typeof MEMBER_ROLES;
 
 /** The only executor the platform runs: one short-lived pod per task, no broker to operate. */
@@ -29,7 +33,7 @@ export const DEFAULT_AIRFLOW_IMAGE = { repository: "apache/airflow", tag: "2.9.3
 export interface TenantMember {
     /** The member's Google identity; GKE names the Kubernetes user by this email. Required. */
     email: string;
-    /** admin, editor or viewer: binds the built-in admin, edit or view ClusterRole. Required. */
+    /** admin, editor or viewer: binds the tenant Role of that name. Required. */
     role: MemberRole;
 }
 

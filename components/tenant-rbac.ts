@@ -1,12 +1,12 @@
 /**
  * The tenant's Kubernetes identities: the scheduler's ServiceAccount and Role (it launches one
- * pod per task), a task pod ServiceAccount with no token and no bindings, and one RoleBinding
- * per workspace member.
+ * pod per task), a task pod ServiceAccount with no token and no bindings, a Role per member
+ * role, and one RoleBinding per workspace member.
  */
 import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { MEMBER_ROLES, ResolvedTenantSpec } from "./tenant-args";
+import { MEMBER_ROLES, MemberRole, ResolvedTenantSpec } from "./tenant-args";
 import { tenantLabels } from "./tenant-namespace";
 
 /** ServiceAccount names the Airflow chart is told to use instead of creating its own. */
@@ -27,11 +27,65 @@ export const SCHEDULER_RULES: k8s.types.input.rbac.v1.PolicyRule[] = [
     { apiGroups: [""], resources: ["events"], verbs: ["list", "watch"] },
 ];
 
+const READ = ["get", "list", "watch"];
+
+/**
+ * What workspace members may do in their namespace, by role. These replace Kubernetes' built-in
+ * admin, edit and view ClusterRoles: admin and edit include `pods/exec`, and a shell in a pod
+ * reaches every credential mounted there. Members see their workloads and logs; editors may
+ * restart them; admins may also read the namespace's Secrets and RBAC.
+ */
+export const MEMBER_ROLE_RULES: Record<MemberRole, k8s.types.input.rbac.v1.PolicyRule[]> = (() => {
+    const viewer = [
+        {
+            apiGroups: [""],
+            resources: [
+                "pods",
+                "pods/log",
+                "services",
+                "endpoints",
+                "configmaps",
+                "events",
+                "persistentvolumeclaims",
+                "resourcequotas",
+                "limitranges",
+                "serviceaccounts",
+            ],
+            verbs: READ,
+        },
+        {
+            apiGroups: ["apps"],
+            resources: ["deployments", "statefulsets", "replicasets"],
+            verbs: READ,
+        },
+        { apiGroups: ["batch"], resources: ["jobs", "cronjobs"], verbs: READ },
+        { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: READ },
+    ];
+    const editor = [
+        ...viewer,
+        { apiGroups: [""], resources: ["pods"], verbs: ["delete"] },
+        // `kubectl rollout restart` patches the pod template's annotations.
+        { apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: ["patch"] },
+        { apiGroups: ["batch"], resources: ["jobs"], verbs: ["delete"] },
+    ];
+    const admin = [
+        ...editor,
+        { apiGroups: [""], resources: ["secrets"], verbs: READ },
+        {
+            apiGroups: ["rbac.authorization.k8s.io"],
+            resources: ["roles", "rolebindings"],
+            verbs: READ,
+        },
+    ];
+    return { viewer, editor, admin };
+})();
+
 export interface TenantIdentities {
     schedulerAccount: k8s.core.v1.ServiceAccount;
     workerAccount: k8s.core.v1.ServiceAccount;
     schedulerRole: k8s.rbac.v1.Role;
     schedulerBinding: k8s.rbac.v1.RoleBinding;
+    memberRoles: k8s.rbac.v1.Role[];
     memberBindings: k8s.rbac.v1.RoleBinding[];
 }
 
@@ -84,11 +138,20 @@ export function createTenantIdentities(
         { parent, dependsOn: [schedulerRole, schedulerAccount] },
     );
 
+    const memberRoles = (Object.keys(MEMBER_ROLES) as MemberRole[]).map(
+        (role) =>
+            new k8s.rbac.v1.Role(
+                `${args.name}-${MEMBER_ROLES[role]}`,
+                {
+                    metadata: { name: MEMBER_ROLES[role], namespace, labels },
+                    rules: MEMBER_ROLE_RULES[role],
+                },
+                { parent },
+            ),
+    );
+
     // GKE authenticates Google identities as Kubernetes users named by their email:
     // https://cloud.google.com/kubernetes-engine/docs/how-to/role-based-access-control#rolebinding
-    // Note: the built-in admin and edit ClusterRoles allow `pods/exec` and reading Secrets in this
-    // namespace. That reaches only the tenant's own pods (sandboxed with gVisor) and credentials;
-    // bind `view` where a member must not.
     const memberBindings = args.members.map((member) => {
         const name = memberBindingName(member.email);
         return new k8s.rbac.v1.RoleBinding(
@@ -102,16 +165,23 @@ export function createTenantIdentities(
                 },
                 roleRef: {
                     apiGroup: "rbac.authorization.k8s.io",
-                    kind: "ClusterRole",
+                    kind: "Role",
                     name: MEMBER_ROLES[member.role],
                 },
                 subjects: [
                     { apiGroup: "rbac.authorization.k8s.io", kind: "User", name: member.email },
                 ],
             },
-            { parent },
+            { parent, dependsOn: memberRoles },
         );
     });
 
-    return { schedulerAccount, workerAccount, schedulerRole, schedulerBinding, memberBindings };
+    return {
+        schedulerAccount,
+        workerAccount,
+        schedulerRole,
+        schedulerBinding,
+        memberRoles,
+        memberBindings,
+    };
 }

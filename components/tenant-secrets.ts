@@ -15,7 +15,6 @@ export const AIRFLOW_SECRETS = {
     metadata: { name: "airflow-metadata", key: "connection" },
     fernetKey: { name: "airflow-fernet-key", key: "fernet-key" },
     webserverSecretKey: { name: "airflow-webserver-secret-key", key: "webserver-secret-key" },
-    elasticsearch: { name: "airflow-elasticsearch", key: "connection" },
     smtp: { name: "airflow-smtp", key: "password" },
 } as const;
 
@@ -102,7 +101,6 @@ export interface SecretInputs {
     credentials: TenantCredentials;
     ids: PostgresIdentifiers;
     databasePrivateIp: pulumi.Input<string>;
-    loggingEndpoint: pulumi.Input<string>;
 }
 
 /** Creates the chart's Secrets in `namespace` as children of `parent`. */
@@ -135,10 +133,6 @@ export function createAirflowSecrets(
             AIRFLOW_SECRETS.webserverSecretKey,
             inputs.credentials.webserverSecretKey,
         ),
-        // Note: this URL carries no credentials. Read-only credentials scoped to the tenant's own
-        // indices belong to the logging stack; once it issues them, it writes
-        // https://<user>:<password>@host:9200 into this Secret's `connection` key.
-        secret("elasticsearch", AIRFLOW_SECRETS.elasticsearch, inputs.loggingEndpoint),
     ];
     const smtpPassword = args.airflow.alerts?.smtpPassword;
     if (smtpPassword !== undefined) {

@@ -27,7 +27,6 @@ export const PLATFORM_OUTPUTS = [
     "databasePrivateIp",
     "databaseServerCa",
     "databaseAdminSecret",
-    "loggingEndpoint",
 ] as const;
 
 /** Re-labels a spec error so that it names the config key: `tenant.<field>`. */
@@ -106,7 +105,6 @@ export function tenantStack(): Record<string, pulumi.Output<unknown>> {
                         databaseAdminSecret: platform
                             .getOutput("databaseAdminSecret")
                             .apply((v) => (v ? String(v) : DATABASE_ADMIN_SECRET)),
-                        loggingEndpoint: text("loggingEndpoint"),
                     },
                 },
                 { providers: { kubernetes: provider } },

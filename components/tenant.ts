@@ -3,6 +3,7 @@
  * database, credentials and Airflow release. Its promise is that the namespace, database,
  * credentials, Fernet key and logs are its own and no other tenant can reach them.
  */
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "./constants";
 import { resolveTenantSpec, TenantSpec } from "./tenant-args";
@@ -10,6 +11,7 @@ import { createAirflowRelease } from "./tenant-airflow";
 import { createTenantDatabase, dataRetention, DatabasePlatform } from "./tenant-database";
 import { createTenantNamespace } from "./tenant-namespace";
 import { createTenantNetworkPolicies } from "./tenant-network-policies";
+import { TenantLogAccess } from "./tenant-log-access";
 import { createTenantIdentities } from "./tenant-rbac";
 import { createAirflowSecrets, createTenantCredentials } from "./tenant-secrets";
 import { postgresIdentifiers } from "./tenant-sql";
@@ -19,8 +21,6 @@ import { InvalidArgumentError } from "./validation";
 export interface TenantPlatform extends DatabasePlatform {
     /** The GKE control plane's private address; the scheduler reaches the API there on 443. */
     clusterEndpoint: pulumi.Input<string>;
-    /** Elasticsearch's URL, such as https://elasticsearch.logging.svc:9200. */
-    loggingEndpoint: pulumi.Input<string>;
 }
 
 /** The arguments of a {@link Tenant}: the tenant's spec plus the platform it runs on. */
@@ -87,9 +87,19 @@ export class Tenant extends pulumi.ComponentResource {
                 credentials,
                 ids,
                 databasePrivateIp: args.platform.databasePrivateIp,
-                loggingEndpoint: args.platform.loggingEndpoint,
             },
             this,
+        );
+        // Read-only access to the tenant's own log indices, from the logging stack's component;
+        // Airflow reads task logs back with it. It takes the provider this Tenant was given.
+        const logs = new TenantLogAccess(
+            `${spec.name}-logs`,
+            {
+                tenant: spec.name,
+                tenantNamespace: ns.name,
+                provider: this.getProvider("kubernetes:core/v1:Secret") as k8s.Provider,
+            },
+            { parent: this },
         );
         const release = createAirflowRelease(
             spec,
@@ -102,6 +112,7 @@ export class Tenant extends pulumi.ComponentResource {
                 identities.workerAccount,
                 database.job,
                 ...secrets,
+                logs.secret,
             ],
             this,
         );

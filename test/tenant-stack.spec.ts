@@ -109,7 +109,7 @@ describe("tenant stack under the mock engine", function () {
             (dbPolicy?.inputs as Json).spec.egress[0].to[0].ipBlock.cidr,
             "10.16.0.3/32",
         );
-        const job = run.resources.find((r) => r.type === "kubernetes:batch/v1:Job");
+        const job = run.resources.find((r) => r.name === "acme-analytics-database-provisioning");
         const env = (job?.inputs as Json).spec.template.spec.containers[0].env;
         assert.deepStrictEqual(
             env.find((e: Json) => e.name === "PGPASSWORD").valueFrom.secretKeyRef.name,

@@ -9,13 +9,13 @@ export const TEST_PLATFORM = {
     databasePrivateIp: "10.16.0.3",
     databaseServerCa: "-----BEGIN CERTIFICATE-----\nTESTCA\n-----END CERTIFICATE-----\n",
     databaseAdminSecret: "cloudsql-admin",
-    loggingEndpoint: "https://elasticsearch.logging.svc:9200",
 } as const satisfies TenantPlatform;
 
 /** The platform stack's outputs, as a StackReference in a tenant stack reads them. */
 export const TEST_PLATFORM_OUTPUTS: Record<string, unknown> = {
     ...TEST_PLATFORM,
     region: "us-east1",
+    loggingEndpoint: "https://elasticsearch.logging.svc:9200",
     clusterName: "airflow-platform",
     kubeconfig: "apiVersion: v1\nkind: Config\nclusters: []\n",
     databaseConnectionName: "acme-platform-prod:us-east1:airflow-platform-db",
