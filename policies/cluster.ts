@@ -337,7 +337,7 @@ export const noBasicAuth = resourcePolicy(
         control: {
             framework: "CIS GKE",
             reference: "5.8.1",
-            title: "Ensure authentication using static credentials is Disabled.",
+            title: "Ensure Basic Authentication using static passwords is Disabled (numbered 5.8.1 in editions before 1.4).",
         },
     },
     CLUSTER,

@@ -52,6 +52,22 @@ describe("tools/policy-engine", () => {
             assert.ok(names.length >= 70, `${names.length} policies`);
         });
 
+        it("is documented in policies/README.md: every policy with its level and control", () => {
+            const readme = fs.readFileSync(
+                path.join(__dirname, "..", "policies", "README.md"),
+                "utf8",
+            );
+            for (const p of allPolicies) {
+                const row = readme.split("\n").find((line) => line.startsWith(`| \`${p.name}\` |`));
+                assert.ok(row, `${p.name} has a row in the README's table`);
+                assert.ok(
+                    row.includes(`| ${p.enforcementLevel} |`),
+                    `${p.name} is ${p.enforcementLevel}`,
+                );
+                assert.ok(row.includes(p.framework!.reference), `${p.name} names its control`);
+            }
+        });
+
         it("keeps enforcementLevel out of every config schema, as the CLI requires", () => {
             for (const p of allPolicies) {
                 assert.ok(!p.configSchema?.properties?.enforcementLevel, p.name);
