@@ -1,5 +1,5 @@
 /**
- * Pure helpers of the tenant stack tool: reading the tenants file into one stack config per
+ * Pure functions of the tenant stack tool: reading the tenants file into one stack config per
  * tenant, and a bounded-parallelism pool. Nothing here calls Pulumi, so all of it is tested
  * without the CLI.
  */
