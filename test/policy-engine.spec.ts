@@ -58,6 +58,7 @@ describe("tools/policy-engine", () => {
                 "utf8",
             );
             const rows = readme
+                .slice(readme.indexOf("## Policies"))
                 .split("\n")
                 .filter((line) => line.startsWith("| `"))
                 .map((line) => line.split("|").map((cell) => cell.trim()));
