@@ -127,7 +127,10 @@ export function airflowValues(args: ResolvedTenantSpec): Record<string, unknown>
         },
         webserver: {
             service: { type: "ClusterIP" },
-            // No admin/admin account: members sign in through the configured auth backend.
+            // No admin/admin account.
+            // Limitation: no sign-in method is configured, so nobody can log in to the UI yet.
+            // Configure Google sign-in through `webserver.webserverConfig` (Flask AppBuilder's
+            // AUTH_OAUTH), or create the first user with `airflow users create` in a one-off Job.
             defaultUser: { enabled: false },
             serviceAccount: noToken,
             securityContexts: contexts,

@@ -70,6 +70,8 @@ export function createTenantNetworkPolicies(
 
     const policies = [
         policy("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
+        // Limitation: with NodeLocal DNSCache, pods resolve through 169.254.20.10 on the node;
+        // add that address on port 53 here if the cluster enables it.
         policy("allow-dns", {
             podSelector: {},
             policyTypes: ["Egress"],
