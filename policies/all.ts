@@ -3,6 +3,7 @@
  * offline evaluator both take the list from here, so what CI checks is what the CLI runs.
  */
 import { Policies } from "@pulumi/policy";
+import { airflowPolicies } from "./airflow";
 import { clusterPolicies } from "./cluster";
 import { computePolicies } from "./compute";
 import { databasePolicies } from "./database";
@@ -27,5 +28,6 @@ export const allPolicies: Policies = [
     ...iamPolicies,
     ...workloadPolicies,
     ...tenantIsolationPolicies,
+    ...airflowPolicies,
     ...loggingPolicies,
 ];

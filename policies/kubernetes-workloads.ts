@@ -12,6 +12,7 @@ import {
     UNKNOWN,
     field,
     list,
+    plain,
     resourcePolicy,
 } from "./lib";
 import { K8S, WORKLOAD_POD_SPEC_PATHS } from "./types";
@@ -363,10 +364,33 @@ export const noHostPath = resourcePolicy(
     },
 );
 
+const PUBLIC_SERVICE_TYPES = ["LoadBalancer", "NodePort"];
+
+/** Where Helm values ask for a public Service: any `type` of LoadBalancer or NodePort under a key naming a service. */
+function publicServicesInValues(value: unknown, path: string[] = []): string[] {
+    if (typeof value !== "object" || value === null) {
+        return [];
+    }
+    const found: string[] = [];
+    for (const [key, item] of Object.entries(value)) {
+        const here = [...path, key];
+        if (
+            key === "type" &&
+            PUBLIC_SERVICE_TYPES.includes(String(item)) &&
+            path.some((p) => /service/i.test(p))
+        ) {
+            found.push(`values.${here.join(".")} = ${String(item)}`);
+        }
+        found.push(...publicServicesInValues(item, here));
+    }
+    return found;
+}
+
 export const noPublicService = resourcePolicy(
     {
         name: "k8s-no-public-service",
-        description: "No LoadBalancer or NodePort Service exists outside the ingress layer.",
+        description:
+            "No LoadBalancer or NodePort Service exists outside the ingress layer, declared directly or through Helm values.",
         enforcementLevel: "mandatory",
         severity: "high",
         control: {
@@ -376,16 +400,22 @@ export const noPublicService = resourcePolicy(
         },
         config: { ingressNamespace: INGRESS_NAMESPACE_CONFIG },
     },
-    [K8S.service],
-    (props, _args, config) => {
+    [K8S.service, K8S.helmRelease, K8S.helmChart],
+    (props, args, config) => {
+        const helm = args.type !== K8S.service;
+        const namespace = helm ? (field(props, "namespace") ?? "default") : namespaceOf(props);
+        if (namespace === UNKNOWN || namespace === config.ingressNamespace) {
+            return undefined;
+        }
+        const fix = `use a ClusterIP Service behind the ingress in "${config.ingressNamespace}"`;
+        if (helm) {
+            return publicServicesInValues(plain(field(props, "values"))).map(
+                (where) => `${where} in "${String(namespace)}" bypasses the ingress layer: ${fix}.`,
+            );
+        }
         const type = field(props, "spec", "type");
-        const namespace = namespaceOf(props);
-        if (
-            (type === "LoadBalancer" || type === "NodePort") &&
-            namespace !== UNKNOWN &&
-            namespace !== config.ingressNamespace
-        ) {
-            return `A ${type} Service in "${String(namespace)}" bypasses the ingress layer: use a ClusterIP Service behind the ingress in "${config.ingressNamespace}".`;
+        if (PUBLIC_SERVICE_TYPES.includes(String(type))) {
+            return `A ${String(type)} Service in "${String(namespace)}" bypasses the ingress layer: ${fix}.`;
         }
         return undefined;
     },

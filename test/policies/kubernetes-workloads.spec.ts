@@ -247,10 +247,29 @@ describe("policies/kubernetes-workloads", () => {
                 compliant: () => ({
                     chart: "airflow",
                     version: "1.15.0",
+                    namespace: "acme-analytics",
                     repositoryOpts: { repo: "https://airflow.apache.org" },
+                    values: { webserver: { service: { type: "ClusterIP" } } },
                 }),
                 cases: [
                     { path: "version", value: UNSET, expect: "k8s-helm-pinned-version" },
+                    {
+                        path: "values.webserver.service.type",
+                        value: "LoadBalancer",
+                        expect: "k8s-no-public-service",
+                    },
+                    {
+                        path: "values.controller.service",
+                        value: { type: "NodePort" },
+                        expect: "k8s-no-public-service",
+                    },
+                    {
+                        path: "values.webserver.service.type",
+                        value: "LoadBalancer",
+                        also: [["namespace", "ingress-nginx"]],
+                        expect: [],
+                    },
+                    { path: "values.webserver.type", value: "LoadBalancer", expect: [] },
                     { path: "version", value: "^1.15.0", expect: "k8s-helm-pinned-version" },
                     { path: "version", value: "1.x", expect: "k8s-helm-pinned-version" },
                     { path: "version", value: ">=1.0.0", expect: "k8s-helm-pinned-version" },

@@ -686,6 +686,54 @@ const TENANT_WEAKENINGS: Weakening[] = [
         value: ">=1.15.0",
         policy: "k8s-helm-pinned-version",
     },
+    {
+        type: "kubernetes:helm.sh/v3:Release",
+        path: "values.webserver.service.type",
+        value: "LoadBalancer",
+        policy: "k8s-no-public-service",
+    },
+    {
+        type: "kubernetes:helm.sh/v3:Release",
+        path: "values.securityContexts.pod.runAsNonRoot",
+        value: false,
+        policy: "airflow-chart-security-contexts",
+    },
+    {
+        type: "kubernetes:helm.sh/v3:Release",
+        path: "values.securityContexts.containers.allowPrivilegeEscalation",
+        value: true,
+        policy: "airflow-chart-security-contexts",
+    },
+    {
+        type: "kubernetes:helm.sh/v3:Release",
+        path: "values.webserver.defaultUser.enabled",
+        value: true,
+        policy: "airflow-no-default-user",
+    },
+    {
+        type: "kubernetes:helm.sh/v3:Release",
+        path: "values.rbac.create",
+        value: true,
+        policy: "airflow-chart-rbac-off",
+    },
+    {
+        type: "kubernetes:helm.sh/v3:Release",
+        path: "values.nodeSelector",
+        value: UNSET,
+        policy: "airflow-on-tenant-pool",
+    },
+    {
+        type: "kubernetes:helm.sh/v3:Release",
+        path: "values.tolerations",
+        value: [],
+        policy: "airflow-on-tenant-pool",
+    },
+    {
+        type: "kubernetes:helm.sh/v3:Release",
+        path: "values.config.webserver.expose_config",
+        value: "True",
+        policy: "airflow-config-hidden",
+    },
     ...jobWeakenings(/database-provisioning$/),
 ];
 
