@@ -5,6 +5,7 @@ import { Json, lookups, runBoth } from "./support/tenant-fixtures";
 import fernet = require("fernet");
 import { DATABASE_ADMIN_SECRET, PLATFORM_NAMESPACE } from "../components/constants";
 import { scramSha256Verifier } from "../components/scram";
+import { toUrlSafeBase64 } from "../components/tenant-secrets";
 import { buildTenantSql } from "../components/tenant-sql";
 import { isSerializedSecret } from "../tools/engine";
 import { SMTP_PASSWORD } from "./support/tenant-fixtures";
@@ -172,6 +173,10 @@ describe("Tenant under the mock engine: database and secrets", function () {
             assert.strictEqual(run.outputs.acmeFernetKey, key);
             assert.match(key, /^[A-Za-z0-9_-]{43}=$/);
             assert.strictEqual(Buffer.from(key, "base64url").length, 32);
+            // The very bytes of the random resource, in the URL-safe alphabet.
+            const bytes = find("random:index/randomBytes:RandomBytes", "acme-fernet-key").outputs;
+            assert.strictEqual(key, toUrlSafeBase64(String(bytes.base64)));
+            assert.strictEqual(toUrlSafeBase64("+/+/ab=="), "-_-_ab==");
             const secret = new fernet.Secret(key);
             const token = new fernet.Token({ secret }).encode("a connection password");
             assert.strictEqual(
