@@ -113,6 +113,15 @@ describe("tools/policy-check", () => {
             () => [path.join(FIXTURES, "export-compliant.json"), "--config", write("c.json", "[]")],
             /keyed by policy name/,
         ],
+        [
+            "a policy config naming no policy of the pack",
+            () => [
+                path.join(FIXTURES, "export-compliant.json"),
+                "--config",
+                write("typo.json", '{"firewall-no-public-ingres": "advisory"}'),
+            ],
+            /"firewall-no-public-ingres" is not a policy of the pack/,
+        ],
     ];
     function write(name: string, text: string): string {
         const file = path.join(dir, name);

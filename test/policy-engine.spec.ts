@@ -22,6 +22,7 @@ import {
     evaluate,
     evaluatePolicies,
     fromPlanned,
+    PolicyConfigError,
     PolicyResource,
     readDocument,
 } from "../tools/policy-engine";
@@ -244,6 +245,47 @@ describe("tools/policy-engine", () => {
             };
             await evaluatePolicies([parent, child], {}, [policy]);
             assert.deepStrictEqual(linked, [parent.urn, [parent.urn]]);
+        });
+    });
+
+    describe("policy config", () => {
+        const r = () => [resource("gcp:compute/network:Network", {})];
+        const bad: [string, Record<string, unknown>, RegExp][] = [
+            [
+                "an unknown policy",
+                { "no-such-policy": "advisory" },
+                /"no-such-policy" is not a policy of the pack/,
+            ],
+            ["an unknown level", { "nat-logging": "strict" }, /enforcement level "strict"/],
+            [
+                "a value of the wrong type",
+                { "kms-key-rotation": { maxRotationPeriodSeconds: "90d" } },
+                /maxRotationPeriodSeconds: "90d" is not of type integer/,
+            ],
+            [
+                "a list of the wrong items",
+                { "firewall-no-public-ingress": { allowedSshSources: [22] } },
+                /every element must be of type string/,
+            ],
+        ];
+        for (const [title, config, reason] of bad) {
+            it(`refuses ${title}`, async () => {
+                await assert.rejects(
+                    evaluatePolicies(r(), config),
+                    (e: Error) => e instanceof PolicyConfigError && reason.test(e.message),
+                );
+            });
+        }
+
+        it("accepts levels, `all` and well-typed properties", async () => {
+            const config = {
+                all: "advisory",
+                "nat-logging": { enforcementLevel: "mandatory" },
+                "kms-key-rotation": { maxRotationPeriodSeconds: 86400 },
+            };
+            const violations = await evaluatePolicies(r(), config);
+            assert.ok(violations.length > 0);
+            assert.ok(violations.every((v) => v.enforcementLevel === "advisory"));
         });
     });
 

@@ -223,12 +223,91 @@ export async function evaluatePolicies(
     return (await evaluate(resources, config, policies)).violations;
 }
 
+/** Policy config that names no policy of the pack or gives a value of the wrong type. */
+export class PolicyConfigError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "PolicyConfigError";
+    }
+}
+
+const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
+
+function typeMatches(value: unknown, type: string): boolean {
+    switch (type) {
+        case "array":
+            return Array.isArray(value);
+        case "integer":
+            return Number.isInteger(value);
+        case "number":
+            return typeof value === "number";
+        case "object":
+            return typeof value === "object" && value !== null && !Array.isArray(value);
+        case "null":
+            return value === null;
+        default:
+            return typeof value === type;
+    }
+}
+
+/**
+ * Checks policy config the way the CLI does before it runs a pack: every key names a policy (or
+ * is `all`), levels are known, and each property has its schema's type.
+ */
+export function validateConfig(
+    config: PackConfig,
+    policies: readonly Policy[] = allPolicies,
+): void {
+    const byName = new Map(policies.map((p) => [p.name, p]));
+    for (const [name, entry] of Object.entries(config)) {
+        const policy = byName.get(name);
+        if (name !== "all" && !policy) {
+            throw new PolicyConfigError(`"${name}" is not a policy of the pack`);
+        }
+        const level =
+            typeof entry === "string"
+                ? entry
+                : (entry as { enforcementLevel?: unknown })?.enforcementLevel;
+        if (level !== undefined && !LEVELS.includes(String(level))) {
+            throw new PolicyConfigError(
+                `${name}: enforcement level ${JSON.stringify(level)} is not one of ${LEVELS.join(", ")}`,
+            );
+        }
+        if (typeof entry !== "object" || entry === null || !policy) {
+            continue;
+        }
+        for (const [key, value] of Object.entries(entry)) {
+            if (key === "enforcementLevel") {
+                continue;
+            }
+            const schema = policy.configSchema?.properties?.[key];
+            const types = [schema?.type ?? []].flat() as string[];
+            if (types.length > 0 && !types.some((t) => typeMatches(value, t))) {
+                throw new PolicyConfigError(
+                    `${name}.${key}: ${JSON.stringify(value)} is not of type ${types.join(" or ")}`,
+                );
+            }
+            const items = schema?.items as { type?: string } | undefined;
+            if (
+                Array.isArray(value) &&
+                items?.type &&
+                !value.every((v) => typeMatches(v, items.type!))
+            ) {
+                throw new PolicyConfigError(
+                    `${name}.${key}: every element must be of type ${items.type}`,
+                );
+            }
+        }
+    }
+}
+
 /** Evaluates the policies and also tells which did not apply where. */
 export async function evaluate(
     resources: PolicyResource[],
     config: PackConfig = {},
     policies: readonly Policy[] = allPolicies,
 ): Promise<Evaluation> {
+    validateConfig(config, policies);
     const violations: Violation[] = [];
     const notApplicable: Evaluation["notApplicable"] = [];
     const unknown: Evaluation["unknown"] = [];
