@@ -144,6 +144,8 @@ export function derivedKubernetesNames(name: string): Record<string, string> {
         namespace: name,
         "provisioning Job": `tenant-db-${name}-0123abcd`,
         "provisioning ConfigMap and Secret": `tenant-db-${name}`,
+        // TenantLogAccess, named `<name>-logs`, runs a Job named after itself plus a hash.
+        "log access Job": `${name}-logs-log-access-0123abcd`,
     };
 }
 

@@ -70,11 +70,11 @@ describe("tenant arguments", () => {
         });
 
         it("refuses a name too long for a derived Kubernetes name", () => {
-            assert.doesNotThrow(() => resolveTenantSpec({ ...GOOD, name: "a".repeat(44) }));
+            assert.doesNotThrow(() => resolveTenantSpec({ ...GOOD, name: "a".repeat(38) }));
             refuses(
-                { ...GOOD, name: "a".repeat(45) },
+                { ...GOOD, name: "a".repeat(39) },
                 "name",
-                /provisioning Job name .* at most 63 characters/,
+                /log access Job name .* at most 63 characters/,
             );
         });
 
@@ -89,7 +89,7 @@ describe("tenant arguments", () => {
                         accepted = false;
                     }
                     if (accepted) {
-                        assert.ok(name.length <= 44);
+                        assert.ok(name.length <= 38);
                         assert.ok(Buffer.byteLength(postgresIdentifiers(name).role) <= 63);
                     }
                 }),

@@ -319,6 +319,18 @@ describe("Tenant under the mock engine: namespace, network, identities", functio
             }
         });
 
+        it("keeps every Kubernetes name within 63 characters for the longest tenant name", async () => {
+            const longest = `a${"b".repeat(36)}c`;
+            const long = await runTenants([{ name: longest, workspace: "w" }]);
+            const names = long.resources
+                .filter((r) => r.type.startsWith("kubernetes:") && r.custom)
+                .map((r) => String(((r.inputs as Json).metadata ?? {}).name ?? r.outputs.metadata));
+            assert.ok(names.length > 20);
+            for (const name of names) {
+                assert.ok(name.length <= 63, `${name} has ${name.length} characters`);
+            }
+        });
+
         it("creates nothing when an argument is bad", async () => {
             await assert.rejects(
                 runTenants([{ ...ACME, name: "kube-acme" }]),
