@@ -49,7 +49,11 @@ export interface TenantResources {
     persistentVolumeClaims?: number;
     /** Storage in GiB all claims may request. Default 100; 1-10000. */
     storageGi?: number;
-    /** The database role's connection limit. Default 40; 1-1000. */
+    /**
+     * The database role's connection limit. Default 100; 1-1000. Airflow opens a pool per
+     * process and a connection per running task; the sum over tenants must stay below the
+     * instance's `max_connections`.
+     */
     databaseConnections?: number;
 }
 
@@ -135,7 +139,7 @@ const RESOURCE_LIMITS: Record<keyof TenantResources, [number, number, number]> =
     pods: [50, 1, 1000],
     persistentVolumeClaims: [4, 1, 100],
     storageGi: [100, 1, 10000],
-    databaseConnections: [40, 1, 1000],
+    databaseConnections: [100, 1, 1000],
 };
 
 /** Names built from the tenant name, which must each fit in 63 characters. */

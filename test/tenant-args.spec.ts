@@ -38,7 +38,7 @@ describe("tenant arguments", () => {
             pods: 50,
             persistentVolumeClaims: 4,
             storageGi: 100,
-            databaseConnections: 40,
+            databaseConnections: 100,
         });
         assert.strictEqual(r.airflow.chartVersion, "1.15.0");
         assert.strictEqual(r.airflow.executor, "KubernetesExecutor");

@@ -99,7 +99,7 @@ describe("Tenant under the mock engine: database and secrets", function () {
         it("runs the tested SQL from a ConfigMap and keeps the verifier in a secret", () => {
             const script = inputs("kubernetes:core/v1:ConfigMap", "acme-database-script");
             assert.strictEqual(script.metadata.namespace, PLATFORM_NAMESPACE);
-            assert.strictEqual(script.data["tenant.sql"], buildTenantSql(40));
+            assert.strictEqual(script.data["tenant.sql"], buildTenantSql(100));
             const verifier = find("kubernetes:core/v1:Secret", "acme-database-verifier");
             assert.strictEqual((verifier.inputs as Json).metadata.namespace, PLATFORM_NAMESPACE);
             assert.ok(isSerializedSecret((verifier.serializedInputs as Json).stringData));
