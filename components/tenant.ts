@@ -1,7 +1,8 @@
 /**
  * One customer's Airflow deployment: its namespace, network isolation, quotas, identities,
- * database, credentials and Airflow release. Its promise is that the namespace, database,
- * credentials, Fernet key and logs are its own and no other tenant can reach them.
+ * database, credentials, read access to its own logs (the logging stack's TenantLogAccess) and
+ * Airflow release. Its promise is that the namespace, database, credentials, Fernet key and logs
+ * are its own and no other tenant can reach them.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
