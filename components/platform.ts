@@ -152,6 +152,8 @@ export class Platform extends pulumi.ComponentResource {
             k8sOpts,
         );
 
+        this.isolatePlatformNamespace(name, k8sOpts);
+
         this.logging = new Logging(
             name,
             { ...args.logging, provider: this.cluster.provider },
@@ -161,6 +163,51 @@ export class Platform extends pulumi.ComponentResource {
         this.registerOutputs({
             clusterName: this.cluster.cluster.name,
             databaseInstanceName: this.database.instance.name,
+        });
+    }
+
+    /**
+     * The platform namespace runs only provisioning Jobs: nothing may connect in, and they may
+     * reach only DNS and the database.
+     */
+    private isolatePlatformNamespace(name: string, opts: pulumi.CustomResourceOptions): void {
+        const namespace = this.platformNamespace.metadata.name;
+        const policy = (suffix: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) =>
+            new k8s.networking.v1.NetworkPolicy(
+                `${name}-platform-${suffix}`,
+                { metadata: { name: suffix, namespace }, spec },
+                opts,
+            );
+        policy("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+        policy("allow-dns", {
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [
+                {
+                    to: [
+                        {
+                            namespaceSelector: {
+                                matchLabels: { "kubernetes.io/metadata.name": "kube-system" },
+                            },
+                            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                        },
+                    ],
+                    ports: [
+                        { protocol: "UDP", port: 53 },
+                        { protocol: "TCP", port: 53 },
+                    ],
+                },
+            ],
+        });
+        policy("allow-database", {
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [
+                {
+                    to: [{ ipBlock: { cidr: pulumi.interpolate`${this.database.privateIp}/32` } }],
+                    ports: [{ protocol: "TCP", port: 5432 }],
+                },
+            ],
         });
     }
 }

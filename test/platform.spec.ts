@@ -36,6 +36,36 @@ describe("Platform", () => {
         assert.ok(secret.provider?.startsWith(provider.urn), "deployed to the platform cluster");
     });
 
+    it("lets nothing into the platform namespace, and its Jobs out only to DNS and the database", () => {
+        const policies = run.resources.filter(
+            (r) =>
+                r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" &&
+                (r.inputs.metadata as { namespace: string }).namespace === PLATFORM_NAMESPACE,
+        );
+        const byName = Object.fromEntries(
+            policies.map((p) => [(p.inputs.metadata as { name: string }).name, p.inputs.spec]),
+        );
+        assert.deepStrictEqual(Object.keys(byName).sort(), [
+            "allow-database",
+            "allow-dns",
+            "default-deny",
+        ]);
+        assert.deepStrictEqual(byName["default-deny"], {
+            podSelector: {},
+            policyTypes: ["Ingress", "Egress"],
+        });
+        const database = byName["allow-database"] as {
+            egress: { to: { ipBlock: { cidr: string } }[] }[];
+        };
+        assert.strictEqual(
+            database.egress[0].to[0].ipBlock.cidr,
+            `${run.outputs.databasePrivateIp}/32`,
+        );
+        for (const spec of Object.values(byName) as { ingress?: unknown }[]) {
+            assert.strictEqual(spec.ingress, undefined, "no policy admits ingress");
+        }
+    });
+
     it("exports what tenant stacks read, with the kubeconfig as a secret", () => {
         for (const name of [
             "project",
