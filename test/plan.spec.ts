@@ -103,14 +103,15 @@ describe("offline plan", () => {
     });
 
     describe("with a bad config", () => {
-        const badStack = path.join(ROOT, "Pulumi.plan-spec-bad.yaml");
+        const badName = `plan-spec-bad-${process.pid}`;
+        const badStack = path.join(ROOT, `Pulumi.${badName}.yaml`);
         before(() => {
             fs.writeFileSync(badStack, "config:\n  gcp:project: p\n  airflow-platform:podCidr: 0.0.0.0/0\n");
         });
         after(() => fs.rmSync(badStack, { force: true }));
 
         it("exits 2 naming the key and the reason, without a stack trace", () => {
-            const result = runCli(["--stack", "plan-spec-bad"]);
+            const result = runCli(["--stack", badName]);
             assert.strictEqual(result.status, 2, result.stderr);
             assert.match(result.stderr, /airflow-platform:podCidr: "0\.0\.0\.0\/0" is not allowed; expected a private range/);
             assert.doesNotMatch(result.stderr, /\n\s+at /);
