@@ -6,12 +6,14 @@ import { Policies } from "@pulumi/policy";
 import { airflowPolicies } from "./airflow";
 import { clusterPolicies } from "./cluster";
 import { computePolicies } from "./compute";
+import { controlPlanePolicies } from "./control-plane";
 import { databasePolicies } from "./database";
 import { iamPolicies } from "./iam";
 import { keyPolicies } from "./keys";
 import { workloadPolicies } from "./kubernetes-workloads";
 import { loggingPolicies } from "./logging";
 import { networkPolicies } from "./network";
+import { podSecurityPolicies } from "./pod-security";
 import { nodePolicies } from "./nodes";
 import { tenantIsolationPolicies } from "./tenant-isolation";
 
@@ -20,12 +22,14 @@ export const PACK_NAME = "airflow-platform";
 
 export const allPolicies: Policies = [
     ...clusterPolicies,
+    ...controlPlanePolicies,
     ...nodePolicies,
     ...networkPolicies,
     ...computePolicies,
     ...databasePolicies,
     ...keyPolicies,
     ...iamPolicies,
+    ...podSecurityPolicies,
     ...workloadPolicies,
     ...tenantIsolationPolicies,
     ...airflowPolicies,

@@ -52,9 +52,16 @@ describe("offline plan", () => {
             assert.match(tree.out, /^\+ pulumi:pulumi:Stack {2}airflow-platform-prod$/m);
             assert.match(tree.out, /^ {4}\+ airflow-platform:index:Platform {2}platform$/m);
             for (const type of ["Network", "Keys", "Cluster", "Bastion", "Database"]) {
-                assert.match(tree.out, new RegExp(`^ {8}\\+ airflow-platform:index:${type} `, "m"), type);
+                assert.match(
+                    tree.out,
+                    new RegExp(`^ {8}\\+ airflow-platform:index:${type} `, "m"),
+                    type,
+                );
             }
-            assert.match(tree.out, /^ {12}\+ gcp:sql\/databaseInstance:DatabaseInstance {2}platform {2}\[protected, retained on delete\]$/m);
+            assert.match(
+                tree.out,
+                /^ {12}\+ gcp:sql\/databaseInstance:DatabaseInstance {2}platform {2}\[protected, retained on delete\]$/m,
+            );
         });
 
         it("summarises with exactly one Cloud NAT", () => {
@@ -79,7 +86,15 @@ describe("offline plan", () => {
             for (const step of doc.steps.slice(1)) {
                 assert.strictEqual(step.op, "create");
                 const state = step.newState;
-                for (const key of ["urn", "type", "inputs", "parent", "dependencies", "provider", "protect"]) {
+                for (const key of [
+                    "urn",
+                    "type",
+                    "inputs",
+                    "parent",
+                    "dependencies",
+                    "provider",
+                    "protect",
+                ]) {
                     assert.ok(key in state, `${step.urn} has ${key}`);
                 }
                 assert.ok(urns.has(state.parent), `${step.urn}'s parent is a step`);
@@ -87,16 +102,25 @@ describe("offline plan", () => {
                     assert.ok(urns.has(dependency), `${step.urn} depends on a step`);
                 }
             }
-            const nats = doc.steps.filter((s: { newState: { type: string } }) => s.newState.type === "gcp:compute/routerNat:RouterNat");
+            const nats = doc.steps.filter(
+                (s: { newState: { type: string } }) =>
+                    s.newState.type === "gcp:compute/routerNat:RouterNat",
+            );
             assert.strictEqual(nats.length, 1);
         });
 
         it("--json never prints a secret's value", () => {
             const doc = JSON.parse(json.out);
-            const user = doc.steps.find((s: { newState: { type: string } }) => s.newState.type === "gcp:sql/user:User");
-            assert.deepStrictEqual(user.newState.inputs.password, { [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270", ciphertext: "[secret]" });
+            const user = doc.steps.find(
+                (s: { newState: { type: string } }) => s.newState.type === "gcp:sql/user:User",
+            );
+            assert.deepStrictEqual(user.newState.inputs.password, {
+                [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270",
+                ciphertext: "[secret]",
+            });
             const instance = doc.steps.find(
-                (s: { newState: { type: string } }) => s.newState.type === "gcp:sql/databaseInstance:DatabaseInstance",
+                (s: { newState: { type: string } }) =>
+                    s.newState.type === "gcp:sql/databaseInstance:DatabaseInstance",
             );
             assert.strictEqual(instance.newState.protect, true);
         });
@@ -106,14 +130,20 @@ describe("offline plan", () => {
         const badName = `plan-spec-bad-${process.pid}`;
         const badStack = path.join(ROOT, `Pulumi.${badName}.yaml`);
         before(() => {
-            fs.writeFileSync(badStack, "config:\n  gcp:project: p\n  airflow-platform:podCidr: 0.0.0.0/0\n");
+            fs.writeFileSync(
+                badStack,
+                "config:\n  gcp:project: p\n  airflow-platform:podCidr: 0.0.0.0/0\n",
+            );
         });
         after(() => fs.rmSync(badStack, { force: true }));
 
         it("exits 2 naming the key and the reason, without a stack trace", () => {
             const result = runCli(["--stack", badName]);
             assert.strictEqual(result.status, 2, result.stderr);
-            assert.match(result.stderr, /airflow-platform:podCidr: "0\.0\.0\.0\/0" is not allowed; expected a private range/);
+            assert.match(
+                result.stderr,
+                /airflow-platform:podCidr: "0\.0\.0\.0\/0" is not allowed; expected a private range/,
+            );
             assert.doesNotMatch(result.stderr, /\n\s+at /);
         });
 

@@ -1,43 +1,7 @@
-import { clusterPolicies } from "../../policies/cluster";
 import { GCP } from "../../policies/types";
+import { clusterPolicies } from "../../policies/cluster";
+import { compliantCluster } from "./compliant";
 import { proveDeclarations, proveResourcePolicies, UNSET } from "./harness";
-
-/** A cluster as the platform declares it. */
-export function compliantCluster(): Record<string, unknown> {
-    return {
-        location: "us-east1",
-        privateClusterConfig: {
-            enablePrivateNodes: true,
-            enablePrivateEndpoint: true,
-            masterIpv4CidrBlock: "172.16.0.0/28",
-            masterGlobalAccessConfig: { enabled: false },
-        },
-        masterAuthorizedNetworksConfig: {
-            cidrBlocks: [{ cidrBlock: "10.0.16.0/28", displayName: "bastion" }],
-            gcpPublicCidrsAccessEnabled: false,
-            privateEndpointEnforcementEnabled: true,
-        },
-        controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: false } },
-        masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
-        enableLegacyAbac: false,
-        rbacBindingConfig: {
-            enableInsecureBindingSystemAuthenticated: false,
-            enableInsecureBindingSystemUnauthenticated: false,
-        },
-        workloadIdentityConfig: { workloadPool: "my-project.svc.id.goog" },
-        datapathProvider: "ADVANCED_DATAPATH",
-        enableShieldedNodes: true,
-        databaseEncryption: {
-            state: "ENCRYPTED",
-            keyName: "projects/p/locations/us-east1/keyRings/r/cryptoKeys/k",
-        },
-        releaseChannel: { channel: "REGULAR" },
-        securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_BASIC" },
-        loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] },
-        removeDefaultNodePool: true,
-        deletionProtection: true,
-    };
-}
 
 describe("policies/cluster", () => {
     proveDeclarations(clusterPolicies);
@@ -67,71 +31,6 @@ describe("policies/cluster", () => {
                 value: UNSET,
                 expect: "gke-private-nodes",
             },
-            {
-                path: "privateClusterConfig.enablePrivateEndpoint",
-                value: false,
-                expect: "gke-private-endpoint",
-            },
-            {
-                path: "privateClusterConfig.enablePrivateEndpoint",
-                value: UNSET,
-                expect: "gke-private-endpoint",
-            },
-            {
-                path: "controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic",
-                value: true,
-                expect: "gke-private-endpoint",
-            },
-            {
-                path: "privateClusterConfig.masterGlobalAccessConfig.enabled",
-                value: true,
-                expect: "gke-control-plane-regional-access",
-            },
-            {
-                path: "masterAuthorizedNetworksConfig",
-                value: UNSET,
-                expect: "gke-master-authorized-networks",
-            },
-            {
-                path: "masterAuthorizedNetworksConfig.cidrBlocks.0.cidrBlock",
-                value: "0.0.0.0/0",
-                expect: "gke-master-authorized-networks",
-            },
-            {
-                path: "masterAuthorizedNetworksConfig.cidrBlocks.1",
-                value: { cidrBlock: "198.51.100.0/24" },
-                expect: "gke-master-authorized-networks",
-            },
-            {
-                path: "masterAuthorizedNetworksConfig.privateEndpointEnforcementEnabled",
-                value: false,
-                expect: "gke-master-authorized-networks",
-            },
-            {
-                path: "masterAuthorizedNetworksConfig.privateEndpointEnforcementEnabled",
-                value: UNSET,
-                expect: "gke-master-authorized-networks",
-            },
-            {
-                path: "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled",
-                value: true,
-                expect: "gke-no-google-public-access",
-            },
-            {
-                path: "rbacBindingConfig.enableInsecureBindingSystemAuthenticated",
-                value: true,
-                expect: "gke-no-insecure-rbac-bindings",
-            },
-            {
-                path: "rbacBindingConfig.enableInsecureBindingSystemUnauthenticated",
-                value: true,
-                expect: "gke-no-insecure-rbac-bindings",
-            },
-            {
-                path: "rbacBindingConfig",
-                value: UNSET,
-                expect: ["gke-no-insecure-rbac-bindings", "gke-no-insecure-rbac-bindings"],
-            },
             { path: "workloadIdentityConfig", value: UNSET, expect: "gke-workload-identity" },
             {
                 path: "workloadIdentityConfig.workloadPool",
@@ -155,13 +54,6 @@ describe("policies/cluster", () => {
                 expect: "gke-secrets-encryption",
             },
             { path: "databaseEncryption.keyName", value: UNSET, expect: "gke-secrets-encryption" },
-            { path: "enableLegacyAbac", value: true, expect: "gke-no-legacy-abac" },
-            { path: "masterAuth.username", value: "admin", expect: "gke-no-basic-auth" },
-            {
-                path: "masterAuth.clientCertificateConfig.issueClientCertificate",
-                value: true,
-                expect: "gke-no-client-certificate",
-            },
             { path: "releaseChannel", value: UNSET, expect: "gke-release-channel" },
             { path: "releaseChannel.channel", value: "UNSPECIFIED", expect: "gke-release-channel" },
             { path: "loggingService", value: "none", expect: "gke-logging-monitoring" },
