@@ -10,7 +10,12 @@ import {
 import { allPolicies } from "../policies/all";
 import { sqlNoPublicIp } from "../policies/database";
 import { noPublicIngress } from "../policies/network";
-import { evaluate, evaluatePolicies, PolicyConfigError } from "../tools/policy-engine";
+import {
+    evaluate,
+    evaluatePolicies,
+    PolicyConfigError,
+    policyConfigFromStack,
+} from "../tools/policy-engine";
 import { resource } from "./policies/harness";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -257,6 +262,33 @@ describe("tools/policy-engine", () => {
                 );
             });
         }
+
+        it("follows a stack's region and its public bastion's authorized networks", () => {
+            assert.deepStrictEqual(
+                policyConfigFromStack({ "airflow-platform:bastionMode": "iap" }),
+                {},
+            );
+            const config = policyConfigFromStack({
+                "airflow-platform:region": "europe-west1",
+                "airflow-platform:bastionMode": "public",
+                "airflow-platform:bastionAuthorizedNetworks": '["198.51.100.0/24"]',
+            });
+            assert.deepStrictEqual(config, {
+                "gke-cluster-location": { region: "europe-west1" },
+                "kms-key-ring-region": { region: "europe-west1" },
+                "firewall-no-public-ingress": {
+                    allowedSshSources: ["35.235.240.0/20", "198.51.100.0/24"],
+                },
+            });
+            assert.throws(
+                () =>
+                    policyConfigFromStack({
+                        "airflow-platform:bastionMode": "public",
+                        "airflow-platform:bastionAuthorizedNetworks": "office",
+                    }),
+                PolicyConfigError,
+            );
+        });
 
         it("accepts levels, `all` and well-typed properties", async () => {
             const config = {

@@ -121,3 +121,48 @@ export function validateConfig(
         }
     }
 }
+
+/** The policies whose `region` property follows the stack's region. */
+const REGION_POLICIES = ["gke-cluster-location", "kms-key-ring-region"];
+
+/**
+ * The pack config a stack's own config implies: its region, and in the bastion's public mode
+ * its authorized networks as allowed SSH sources (next to IAP's range). The offline plan uses it
+ * so that a stack is judged by what its operator declared; a `pulumi preview` is given the same
+ * through `--policy-pack-config`.
+ */
+export function policyConfigFromStack(
+    stackConfig: Record<string, string>,
+    project = "airflow-platform",
+    policies: readonly Policy[] = allPolicies,
+): PackConfig {
+    const config: PackConfig = {};
+    const region = stackConfig[`${project}:region`];
+    if (region) {
+        for (const name of REGION_POLICIES) {
+            config[name] = { region };
+        }
+    }
+    if (stackConfig[`${project}:bastionMode`] === "public") {
+        const ssh = policies.find((p) => p.name === "firewall-no-public-ingress");
+        const defaults = (ssh?.configSchema?.properties?.allowedSshSources?.default ??
+            []) as string[];
+        let networks: unknown = [];
+        try {
+            networks = JSON.parse(stackConfig[`${project}:bastionAuthorizedNetworks`] ?? "[]");
+        } catch {
+            throw new PolicyConfigError(
+                `${project}:bastionAuthorizedNetworks is not a JSON list of CIDR ranges`,
+            );
+        }
+        if (!Array.isArray(networks) || !networks.every((n) => typeof n === "string")) {
+            throw new PolicyConfigError(
+                `${project}:bastionAuthorizedNetworks must be a list of CIDR ranges`,
+            );
+        }
+        config["firewall-no-public-ingress"] = {
+            allowedSshSources: [...new Set([...defaults, ...networks])],
+        };
+    }
+    return config;
+}

@@ -25,7 +25,7 @@ import { deserialize, PolicyResource } from "./policy-document";
 
 export { DocumentError, deserialize, fromPlanned, readDocument } from "./policy-document";
 export type { PolicyResource } from "./policy-document";
-export { PolicyConfigError, validateConfig } from "./policy-config";
+export { PolicyConfigError, policyConfigFromStack, validateConfig } from "./policy-config";
 export type { PackConfig } from "./policy-config";
 
 export interface Violation {

@@ -9,6 +9,7 @@ import {
     deserialize,
     evaluatePolicies,
     fromPlanned,
+    policyConfigFromStack,
     PolicyResource,
     Violation,
 } from "../../tools/policy-engine";
@@ -149,6 +150,54 @@ describe("policies against the program", function () {
                 ],
             ],
         );
+    });
+
+    describe("the prod stack with a public bastion", () => {
+        let publicMode: PolicyResource[] = [];
+        let stackConfig: Record<string, string> = {};
+
+        before(async () => {
+            const prod = loadStackConfig("prod");
+            stackConfig = {
+                ...prod.config,
+                "airflow-platform:bastionMode": "public",
+                "airflow-platform:bastionAuthorizedNetworks": JSON.stringify(["198.51.100.0/24"]),
+            };
+            const result = await runProgram({ ...prod, config: stackConfig, stackOutputs: {} });
+            publicMode = planned(result.resources);
+        });
+
+        it("passes every mandatory policy with the config the stack implies", async () => {
+            const violations = mandatory(
+                await evaluatePolicies(publicMode, policyConfigFromStack(stackConfig)),
+            );
+            assert.deepStrictEqual(violations, [], show(violations));
+        });
+
+        it("is caught without that config: the authorized networks are not allowed SSH sources", async () => {
+            const violations = mandatory(await evaluatePolicies(publicMode));
+            assert.deepStrictEqual(
+                violations.map((v) => [v.policy, v.urn?.split("::").pop()]),
+                [["firewall-no-public-ingress", "platform-allow-ssh-to-bastion"]],
+            );
+        });
+
+        it("catches an ephemeral external address on the bastion", async () => {
+            const { resources, target } = weaken(publicMode, {
+                type: "gcp:compute/instance:Instance",
+                path: "networkInterfaces.0.accessConfigs.0.natIp",
+                value: UNSET,
+                policy: "vm-no-external-ip",
+            });
+            const violations = await evaluatePolicies(
+                resources,
+                policyConfigFromStack(stackConfig),
+            );
+            assert.ok(
+                violations.some((v) => v.policy === "vm-no-external-ip" && v.urn === target.urn),
+                show(violations),
+            );
+        });
     });
 
     describe("the tenant stack", () => {
