@@ -16,6 +16,7 @@ import { networkPolicies } from "./network";
 import { podSecurityPolicies } from "./pod-security";
 import { nodePolicies } from "./nodes";
 import { tenantIsolationPolicies } from "./tenant-isolation";
+import { tenantNetworkPolicies } from "./tenant-network";
 
 /** The pack's name, as `pulumi preview --policy-pack` reports it. */
 export const PACK_NAME = "airflow-platform";
@@ -32,6 +33,7 @@ export const allPolicies: Policies = [
     ...podSecurityPolicies,
     ...workloadPolicies,
     ...tenantIsolationPolicies,
+    ...tenantNetworkPolicies,
     ...airflowPolicies,
     ...loggingPolicies,
 ];

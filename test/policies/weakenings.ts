@@ -309,6 +309,16 @@ export const PLATFORM_WEAKENINGS: Weakening[] = [
 ];
 
 export const TENANT_WEAKENINGS: Weakening[] = [
+    ...on("kubernetes:networking.k8s.io/v1:NetworkPolicy", /allow-database$/, [
+        ["spec.egress.0.to.0.ipBlock.cidr", "10.0.0.0/8", "tenant-network-policy-scoped"],
+        ["spec.egress.0.to", UNSET, "tenant-network-policy-scoped"],
+    ]),
+    ...on("kubernetes:networking.k8s.io/v1:NetworkPolicy", /allow-logging$/, [
+        ["spec.egress.0.to.0.namespaceSelector", {}, "tenant-network-policy-scoped"],
+    ]),
+    ...on("kubernetes:networking.k8s.io/v1:NetworkPolicy", /allow-ingress-controller$/, [
+        ["spec.ingress.0.from", [], "tenant-network-policy-scoped"],
+    ]),
     ...on("kubernetes:core/v1:Namespace", undefined, [
         [
             ["metadata", "labels", "pod-security.kubernetes.io/enforce"],
