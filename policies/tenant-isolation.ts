@@ -56,10 +56,15 @@ function tenantNamespaces(args: StackValidationArgs): { resource: PolicyResource
         );
 }
 
+/**
+ * The resources of a type in a namespace. One whose namespace is unknown during preview may be
+ * in it, so it counts: unknown is never a violation.
+ */
 function inNamespace(args: StackValidationArgs, type: string, namespace: string): PolicyResource[] {
-    return args.resources.filter(
-        (r) => r.type === type && field(r.props, "metadata", "namespace") === namespace,
-    );
+    return args.resources.filter((r) => {
+        const where = field(r.props, "metadata", "namespace");
+        return r.type === type && (where === namespace || where === UNKNOWN);
+    });
 }
 
 /** A stack policy that checks each tenant namespace on its own. */

@@ -189,6 +189,15 @@ describe("policies/tenant-isolation", () => {
             assert.deepStrictEqual(violated(evaluation), []);
         });
 
+        it("report nothing while the namespace of the resources is unknown", async () => {
+            const unknownNamespace = tenant().map((r) =>
+                r.type === K8S.namespace
+                    ? r
+                    : { ...r, props: withField(r.props, ["metadata", "namespace"], UNKNOWN_VALUE) },
+            );
+            assert.deepStrictEqual(violated(await run(STACK_POLICIES, unknownNamespace)), []);
+        });
+
         it("do not apply to a stack without tenant namespaces", async () => {
             const evaluation = await run(STACK_POLICIES, [
                 resource(K8S.namespace, { metadata: { name: "logging" } }),
