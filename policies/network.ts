@@ -108,6 +108,21 @@ function isIngressAllow(props: Record<string, unknown>): boolean {
     );
 }
 
+/**
+ * The source ranges an ingress rule admits. A rule that names no source ranges, tags or service
+ * accounts admits 0.0.0.0/0: Google's default.
+ * https://cloud.google.com/firewall/docs/firewalls#sources_for_ingress_rules
+ */
+function sourceRangesOf(props: Record<string, unknown>): unknown[] | typeof UNKNOWN {
+    const ranges = list(props, "sourceRanges");
+    const tags = list(props, "sourceTags");
+    const accounts = list(props, "sourceServiceAccounts");
+    if (ranges === UNKNOWN || tags === UNKNOWN || accounts === UNKNOWN) {
+        return UNKNOWN;
+    }
+    return ranges.length + tags.length + accounts.length === 0 ? ["0.0.0.0/0"] : ranges;
+}
+
 /** Whether the rule admits only tcp:22; unknown when a protocol or port is. */
 function onlySsh(allows: unknown[]): boolean | typeof UNKNOWN {
     let unknown = false;
@@ -153,7 +168,7 @@ export const noPublicIngress = resourcePolicy(
         if (!isIngressAllow(props)) {
             return;
         }
-        const sources = list(props, "sourceRanges");
+        const sources = sourceRangesOf(props);
         const allows = list(props, "allows");
         if (sources === UNKNOWN || allows === UNKNOWN) {
             return;
@@ -199,7 +214,7 @@ export const noOpenWorldIngress = resourcePolicy(
     },
     [GCP.firewall],
     (props) => {
-        const sources = list(props, "sourceRanges");
+        const sources = sourceRangesOf(props);
         const allows = list(props, "allows");
         if (!isIngressAllow(props) || sources === UNKNOWN || allows === UNKNOWN) {
             return;

@@ -94,7 +94,19 @@ describe("policies/network", () => {
                     value: "198.51.100.0/24",
                     expect: "firewall-no-public-ingress",
                 },
-                { path: "sourceRanges", value: UNSET, expect: [] },
+                { path: "sourceRanges", value: UNSET, expect: "firewall-no-public-ingress" },
+                {
+                    path: "sourceRanges",
+                    value: UNSET,
+                    also: [["sourceTags", ["bastion-clients"]]],
+                    expect: [],
+                },
+                {
+                    path: "sourceRanges",
+                    value: UNSET,
+                    also: [["allows.0", { protocol: "all" }]],
+                    expect: ["firewall-no-public-ingress", "firewall-no-world-all-ports"],
+                },
                 { path: "targetTags", value: UNSET, expect: "firewall-no-public-ingress" },
                 {
                     path: "allows.0.ports",
