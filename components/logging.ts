@@ -22,6 +22,7 @@ import {
     retentionPolicy,
 } from "./logging-config";
 import { BOOTSTRAP_SCRIPT } from "./logging-scripts";
+import { namespaceNamed } from "./network-policy-rules";
 import { scriptJob } from "./script-job";
 import { InvalidArgumentError, requireIntegerInRange } from "./validation";
 
@@ -347,9 +348,7 @@ export class Logging extends pulumi.ComponentResource {
                 { metadata: { name: suffix, namespace }, spec },
                 opts,
             );
-        const fromNamespace = (ns: string) => ({
-            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
-        });
+        const fromNamespace = (ns: string) => ({ namespaceSelector: namespaceNamed(ns) });
         policy("default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] });
         policy("elasticsearch", {
             podSelector: {

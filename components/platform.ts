@@ -7,6 +7,7 @@ import { Database, DatabaseArgs } from "./database";
 import { Keys, KeysArgs } from "./keys";
 import { Logging, LoggingArgs } from "./logging";
 import { Network, NetworkArgs } from "./network";
+import { kubeDnsEgress } from "./network-policy-rules";
 import { NodePoolSettings } from "./node-pool";
 import { configuredRegion } from "./region";
 import { requireRegion } from "./validation";
@@ -182,22 +183,7 @@ export class Platform extends pulumi.ComponentResource {
         policy("allow-dns", {
             podSelector: {},
             policyTypes: ["Egress"],
-            egress: [
-                {
-                    to: [
-                        {
-                            namespaceSelector: {
-                                matchLabels: { "kubernetes.io/metadata.name": "kube-system" },
-                            },
-                            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-                        },
-                    ],
-                    ports: [
-                        { protocol: "UDP", port: 53 },
-                        { protocol: "TCP", port: 53 },
-                    ],
-                },
-            ],
+            egress: [kubeDnsEgress()],
         });
         policy("allow-database", {
             podSelector: {},

@@ -7,6 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { INGRESS_NAMESPACE, LOGGING_NAMESPACE } from "./constants";
+import { kubeDnsEgress, namespaceNamed } from "./network-policy-rules";
 import { ResolvedTenantSpec } from "./tenant-args";
 import { tenantLabels } from "./tenant-namespace";
 
@@ -38,10 +39,6 @@ export interface NetworkEndpoints {
     /** The GKE control plane's private address (the cluster endpoint). */
     clusterEndpoint: pulumi.Input<string>;
 }
-
-const namespaceSelector = (name: string) => ({
-    matchLabels: { "kubernetes.io/metadata.name": name },
-});
 
 const hostBlock = (address: pulumi.Input<string>) =>
     pulumi.output(address).apply((a) => {
@@ -75,20 +72,7 @@ export function createTenantNetworkPolicies(
         policy("allow-dns", {
             podSelector: {},
             policyTypes: ["Egress"],
-            egress: [
-                {
-                    to: [
-                        {
-                            namespaceSelector: namespaceSelector("kube-system"),
-                            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-                        },
-                    ],
-                    ports: [
-                        { protocol: "UDP", port: 53 },
-                        { protocol: "TCP", port: 53 },
-                    ],
-                },
-            ],
+            egress: [kubeDnsEgress()],
         }),
         policy("allow-database", {
             podSelector: {},
@@ -105,7 +89,7 @@ export function createTenantNetworkPolicies(
             policyTypes: ["Egress"],
             egress: [
                 {
-                    to: [{ namespaceSelector: namespaceSelector(LOGGING_NAMESPACE) }],
+                    to: [{ namespaceSelector: namespaceNamed(LOGGING_NAMESPACE) }],
                     ports: [{ protocol: "TCP", port: LOGGING_PORT }],
                 },
             ],
@@ -115,7 +99,7 @@ export function createTenantNetworkPolicies(
             policyTypes: ["Ingress"],
             ingress: [
                 {
-                    from: [{ namespaceSelector: namespaceSelector(INGRESS_NAMESPACE) }],
+                    from: [{ namespaceSelector: namespaceNamed(INGRESS_NAMESPACE) }],
                     ports: [{ protocol: "TCP", port: WEBSERVER_PORT }],
                 },
             ],
