@@ -72,7 +72,23 @@ export function airflowVersionOf(tag: string): string {
     return /^(\d+\.\d+\.\d+)/.exec(tag)?.[1] ?? DEFAULT_AIRFLOW_IMAGE.tag;
 }
 
-/** The chart values. Secrets appear only by name: no credential is in the values. */
+/** The taint GKE puts on the nodes of a GKE Sandbox (gVisor) pool. */
+export const GVISOR_TOLERATION = {
+    key: "sandbox.gke.io/runtime",
+    operator: "Equal",
+    value: "gvisor",
+    effect: "NoSchedule",
+} as const;
+
+/**
+ * The chart values. Secrets appear only by name: no credential is in the values.
+ *
+ * Limitation: the official chart (1.15.0) has no `runtimeClassName` setting, so its pods run on
+ * the gVisor pool with the node's default runtime rather than inside the sandbox; the pool's
+ * taint, Pod Security `restricted`, the NetworkPolicies and the tokenless service accounts still
+ * hold. To run them inside gVisor, add `runtimeClassName: gvisor` to the chart's pod templates
+ * (a chart fork, a Helm post-renderer, or a mutating admission policy on tenant namespaces).
+ */
 export function airflowValues(args: ResolvedTenantSpec): Record<string, unknown> {
     const placement = {
         nodeSelector: { [TENANT_POOL_LABEL.key]: TENANT_POOL_LABEL.value },
@@ -83,6 +99,9 @@ export function airflowValues(args: ResolvedTenantSpec): Record<string, unknown>
                 value: TENANT_POOL_TAINT.value,
                 effect: TENANT_POOL_TAINT.kubernetesEffect,
             },
+            // GKE taints every node of a sandbox pool with this; without the toleration (or
+            // `runtimeClassName: gvisor`) no pod of the chart would ever be scheduled there.
+            GVISOR_TOLERATION,
         ],
     };
     const contexts = { pod: POD_SECURITY_CONTEXT, container: CONTAINER_SECURITY_CONTEXT };

@@ -58,7 +58,16 @@ describe("Tenant under the mock engine: Airflow release", function () {
                 assert.deepStrictEqual(scope.nodeSelector, {
                     [TENANT_POOL_LABEL.key]: TENANT_POOL_LABEL.value,
                 });
-                assert.deepStrictEqual(scope.tolerations, [toleration]);
+                // The gVisor pool's own taint too, or nothing would be scheduled there.
+                assert.deepStrictEqual(scope.tolerations, [
+                    toleration,
+                    {
+                        key: "sandbox.gke.io/runtime",
+                        operator: "Equal",
+                        value: "gvisor",
+                        effect: "NoSchedule",
+                    },
+                ]);
             }
             assert.strictEqual(v.securityContexts.pod.runAsNonRoot, true);
             assert.strictEqual(v.securityContexts.pod.runAsUser, 50000);
