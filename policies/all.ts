@@ -12,6 +12,7 @@ import { iamPolicies } from "./iam";
 import { keyPolicies } from "./keys";
 import { workloadPolicies } from "./kubernetes-workloads";
 import { loggingPolicies } from "./logging";
+import { natPolicies } from "./nat";
 import { networkPolicies } from "./network";
 import { podSecurityPolicies } from "./pod-security";
 import { nodePolicies } from "./nodes";
@@ -26,6 +27,7 @@ export const allPolicies: Policies = [
     ...controlPlanePolicies,
     ...nodePolicies,
     ...networkPolicies,
+    ...natPolicies,
     ...computePolicies,
     ...databasePolicies,
     ...keyPolicies,
