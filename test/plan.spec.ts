@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { SECRET_SIG } from "../tools/engine";
 import { main } from "../tools/plan";
@@ -123,6 +124,72 @@ describe("offline plan", () => {
                     s.newState.type === "gcp:sql/databaseInstance:DatabaseInstance",
             );
             assert.strictEqual(instance.newState.protect, true);
+        });
+    });
+
+    describe("of a stack with a public bastion", () => {
+        const name = `plan-spec-public-${process.pid}`;
+        const stackFile = path.join(ROOT, `Pulumi.${name}.yaml`);
+        const policyFile = path.join(os.tmpdir(), `${name}-policy.json`);
+        before(() => {
+            fs.writeFileSync(
+                stackFile,
+                [
+                    "config:",
+                    "  gcp:project: p",
+                    "  airflow-platform:bastionMode: public",
+                    "  airflow-platform:bastionAuthorizedNetworks:",
+                    "    - 198.51.100.0/24",
+                    "",
+                ].join("\n"),
+            );
+            fs.writeFileSync(
+                policyFile,
+                JSON.stringify({
+                    "firewall-no-public-ingress": { allowedSshSources: ["35.235.240.0/20"] },
+                }),
+            );
+        });
+        after(() => {
+            fs.rmSync(stackFile, { force: true });
+            fs.rmSync(policyFile, { force: true });
+        });
+
+        it("passes: the policies admit the SSH sources the stack declares", async () => {
+            const result = await capture(["--stack", name]);
+            assert.strictEqual(result.code, 0, result.out);
+            assert.match(result.out, /No policy violations\./);
+        });
+
+        it("exits 1 and names the policy when the policy config admits IAP only", async () => {
+            const result = await capture(["--stack", name, "--policy-config", policyFile]);
+            assert.strictEqual(result.code, 1, result.out);
+            assert.match(result.out, /^firewall-no-public-ingress \(mandatory/m);
+            assert.match(result.out, /platform-allow-ssh-to-bastion/);
+        });
+
+        it("exits 2 when the policy config cannot be read", async () => {
+            const result = await capture([
+                "--stack",
+                name,
+                "--policy-config",
+                `${policyFile}.missing`,
+            ]);
+            assert.strictEqual(result.code, 2);
+            assert.match(result.err, /does not exist/);
+        });
+    });
+
+    describe("of a tenant stack", () => {
+        it("plans against the platform's offline plan and passes every mandatory policy", async () => {
+            const result = await capture(["--stack", "tenant-acme-analytics"]);
+            assert.strictEqual(result.code, 0, result.out);
+            assert.match(result.out, /^ {4}\+ airflow-platform:index:Tenant {2}acme-analytics$/m);
+            assert.match(
+                result.out,
+                /gcp:sql\/database:Database {2}acme-analytics-database {2}\[protected, retained on delete\]/,
+            );
+            assert.match(result.out, /^ {4}fernetKey: \[secret\]$/m);
         });
     });
 

@@ -135,29 +135,3 @@ export function renderTree(plan: Plan): string {
     }
     return lines.join("\n");
 }
-
-/** Violations grouped by policy, mandatory first. */
-export function renderViolations(violations: Violation[]): string {
-    if (violations.length === 0) {
-        return "Policies: no violations.";
-    }
-    const byPolicy = new Map<string, Violation[]>();
-    for (const v of violations) {
-        byPolicy.set(v.policy, [...(byPolicy.get(v.policy) ?? []), v]);
-    }
-    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    const lines = [`Policies: ${violations.length} violations (${mandatory} mandatory)`];
-    const ordered = [...byPolicy.entries()].sort(
-        ([, a], [, b]) =>
-            Number(b[0].enforcementLevel === "mandatory") -
-            Number(a[0].enforcementLevel === "mandatory"),
-    );
-    for (const [policy, list] of ordered) {
-        lines.push(`  ${policy} (${list[0].enforcementLevel})`);
-        for (const v of list) {
-            lines.push(`    - ${v.urn ?? "(stack)"}`);
-            lines.push(`      ${v.message}`);
-        }
-    }
-    return lines.join("\n");
-}

@@ -9,8 +9,16 @@
  */
 import { InvalidArgumentError } from "../components/validation";
 import { PlannedResource, runProgram } from "./engine";
-import { renderPreviewJson, renderTree, renderViolations } from "./plan-render";
-import { evaluatePolicies, fromPlanned, Violation } from "./policy-engine";
+import { renderPreviewJson, renderTree } from "./plan-render";
+import { readConfig, renderViolations } from "./policy-check";
+import { policyConfigFromStack } from "./policy-config";
+import {
+    DocumentError,
+    evaluatePolicies,
+    fromPlanned,
+    PackConfig,
+    Violation,
+} from "./policy-engine";
 import { loadStackConfig, StackConfig, StackConfigError } from "./stack-config";
 
 export interface PlanResult {
@@ -37,8 +45,11 @@ function platformStackOf(stack: StackConfig): string | undefined {
     return reference;
 }
 
-/** Plans one stack: runs the program, then the policy pack. */
-export async function plan(stackName: string): Promise<PlanResult> {
+/**
+ * Plans one stack: runs the program, then the policy pack with the config the stack implies
+ * (its region, a public bastion's SSH sources), overlaid by `policyConfig` when given.
+ */
+export async function plan(stackName: string, policyConfig: PackConfig = {}): Promise<PlanResult> {
     const stack = loadStackConfig(stackName);
     const stackOutputs: Record<string, Record<string, unknown>> = {};
     const reference = platformStackOf(stack);
@@ -56,32 +67,44 @@ export async function plan(stackName: string): Promise<PlanResult> {
         secretKeys: stack.secretKeys,
         stackOutputs,
     });
-    const violations = await evaluatePolicies(result.resources.map(fromPlanned));
+    const violations = await evaluatePolicies(result.resources.map(fromPlanned), {
+        ...policyConfigFromStack(stack.config, stack.project),
+        ...policyConfig,
+    });
     return { stack, ...result, violations };
 }
 
-function parseArgs(argv: string[]): { stack?: string; json: boolean; help: boolean } {
-    const args = { stack: undefined as string | undefined, json: false, help: false };
+interface Args {
+    stack?: string;
+    policyConfig?: string;
+    json: boolean;
+    help: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+    const args: Args = { json: false, help: false };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--json") args.json = true;
         else if (arg === "--help" || arg === "-h") args.help = true;
         else if (arg === "--stack" || arg === "-s") args.stack = argv[++i];
         else if (arg.startsWith("--stack=")) args.stack = arg.slice("--stack=".length);
+        else if (arg === "--policy-config") args.policyConfig = argv[++i];
         else throw new StackConfigError(`unknown argument ${JSON.stringify(arg)}; see --help`);
     }
     return args;
 }
 
-const USAGE = `Usage: npm run plan -- --stack NAME [--json]
+const USAGE = `Usage: npm run plan -- --stack NAME [--json] [--policy-config FILE]
 
 Runs the program for Pulumi.NAME.yaml under Pulumi's mock engine, prints the resources
 \`pulumi up\` would create, and evaluates the policy pack against them.
-  --json   print a document shaped like \`pulumi preview --json\`, with the policy violations
+  --json            print a document shaped like \`pulumi preview --json\`, with the violations
+  --policy-config   policy config in the format of \`pulumi preview --policy-pack-config\`
 Exit: 0 no mandatory violation, 1 a mandatory policy is violated, 2 invalid config or program.`;
 
 export async function main(argv: string[]): Promise<number> {
-    let args: ReturnType<typeof parseArgs>;
+    let args: Args;
     try {
         args = parseArgs(argv);
     } catch (error) {
@@ -94,9 +117,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     let result: PlanResult;
     try {
-        result = await plan(args.stack);
+        result = await plan(args.stack, readConfig(args.policyConfig));
     } catch (error) {
-        if (error instanceof InvalidArgumentError || error instanceof StackConfigError) {
+        if (
+            error instanceof InvalidArgumentError ||
+            error instanceof StackConfigError ||
+            error instanceof DocumentError
+        ) {
             console.error(`plan: stack ${args.stack}: ${error.message}`);
         } else {
             console.error(

@@ -73,7 +73,8 @@ function readText(file: string): string {
     }
 }
 
-function readConfig(file: string | undefined): PackConfig {
+/** Reads policy config in the format of `pulumi preview --policy-pack-config`. */
+export function readConfig(file: string | undefined): PackConfig {
     if (file === undefined) {
         return {};
     }
@@ -121,7 +122,6 @@ export function renderViolations(violations: Violation[]): string {
     return lines.join("\n");
 }
 
-/** Runs the command; returns the exit code instead of exiting, so that tests can call it. */
 /** Where the command writes; the process streams by default. */
 export interface Sink {
     write(text: string): unknown;
