@@ -134,8 +134,8 @@ export function createTenantDatabase(
             valueFrom: { secretKeyRef: { name: resourceName, key: "verifier" } },
         },
     ];
-    // Limitation: the platform namespace's own NetworkPolicies must let these pods reach the
-    // database on 5432; the platform stack owns that namespace and its policies.
+    // The platform namespace denies all traffic but DNS and the database on 5432
+    // (components/platform.ts), which is all this Job needs.
     const job = new k8s.batch.v1.Job(
         `${args.name}-database-provisioning`,
         {
