@@ -216,6 +216,13 @@ export const PLATFORM_CONFIG: Record<string, ConfigKey> = {
         description: "Disk per Elasticsearch node, in GiB.",
         argument: "elasticsearchStorageGb",
     },
+    inCluster: {
+        type: "boolean",
+        default: true,
+        description:
+            "Declare the objects inside the cluster (platform namespace, admin Secret, logging). False for the first deployment, before the bastion tunnel exists.",
+        argument: "inCluster",
+    },
     elasticsearchVersion: {
         type: "string",
         default: "8.17.0",
@@ -235,6 +242,14 @@ function read(config: pulumi.Config, key: string): unknown {
                 throw new InvalidArgumentError(`${PROJECT}:${key}`, raw, "an integer");
             }
             return value;
+        }
+        case "boolean": {
+            const raw = config.get(key);
+            if (raw === undefined) return spec.default;
+            if (raw !== "true" && raw !== "false") {
+                throw new InvalidArgumentError(`${PROJECT}:${key}`, raw, "true or false");
+            }
+            return raw === "true";
         }
         case "array": {
             const raw = config.get(key);
@@ -307,6 +322,7 @@ export function loadPlatformConfig(): PlatformArgs {
             maintenanceHour: c.maintenanceHour,
             adminUser: c.databaseAdminUser,
         },
+        inCluster: c.inCluster,
         logging: {
             retentionDays: c.loggingRetentionDays,
             elasticsearchNodes: c.elasticsearchNodes,

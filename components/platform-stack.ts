@@ -6,6 +6,7 @@ import {
     PLATFORM_NAMESPACE,
     DATABASE_ADMIN_SECRET,
 } from "./constants";
+import { elasticsearchUrl } from "./logging-config";
 import { Platform } from "./platform";
 import { inConfigTerms, loadPlatformConfig } from "./platform-config";
 
@@ -45,7 +46,7 @@ export function platformStack(): Record<string, pulumi.Input<unknown>> {
         databaseAdminSecret: DATABASE_ADMIN_SECRET,
         platformNamespace: PLATFORM_NAMESPACE,
         loggingNamespace: LOGGING_NAMESPACE,
-        loggingEndpoint: platform.logging.endpoint,
+        loggingEndpoint: elasticsearchUrl(LOGGING_NAMESPACE),
         ingressNamespace: INGRESS_NAMESPACE,
     };
 }

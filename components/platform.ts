@@ -40,6 +40,13 @@ export interface PlatformArgs {
     >;
     /** Retention and size of the EFK logging stack; see {@link LoggingArgs}. */
     logging?: Omit<LoggingArgs, "provider">;
+    /**
+     * Whether to declare the objects inside the cluster (the platform namespace, the
+     * administrator's Secret, the logging stack). Default true. The first deployment sets it
+     * to false: the private endpoint is reachable only through the bastion, which that same
+     * deployment creates.
+     */
+    inCluster?: boolean;
 }
 
 /**
@@ -54,9 +61,12 @@ export class Platform extends pulumi.ComponentResource {
     public readonly cluster: Cluster;
     public readonly bastion: Bastion;
     public readonly database: Database;
-    public readonly platformNamespace: k8s.core.v1.Namespace;
-    public readonly databaseAdminSecret: k8s.core.v1.Secret;
-    public readonly logging: Logging;
+    /** The platform's namespace; absent while `inCluster` is false. */
+    public readonly platformNamespace?: k8s.core.v1.Namespace;
+    /** The administrator's credential in that namespace; absent while `inCluster` is false. */
+    public readonly databaseAdminSecret?: k8s.core.v1.Secret;
+    /** The EFK stack; absent while `inCluster` is false. */
+    public readonly logging?: Logging;
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         const region = requireRegion("region", args.region, configuredRegion());
@@ -119,8 +129,28 @@ export class Platform extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        if (args.inCluster ?? true) {
+            const inCluster = this.deployInCluster(name, args);
+            this.platformNamespace = inCluster.namespace;
+            this.databaseAdminSecret = inCluster.adminSecret;
+            this.logging = inCluster.logging;
+        } else {
+            pulumi.log.info(
+                "inCluster is false: only the Google Cloud layer is declared; open the bastion tunnel, set kubernetesProxyUrl and inCluster, then run again",
+                this,
+            );
+        }
+
+        this.registerOutputs({
+            clusterName: this.cluster.cluster.name,
+            databaseInstanceName: this.database.instance.name,
+        });
+    }
+
+    /** The platform's own objects inside the cluster. */
+    private deployInCluster(name: string, args: PlatformArgs) {
         const k8sOpts = { parent: this, provider: this.cluster.provider };
-        this.platformNamespace = new k8s.core.v1.Namespace(
+        const namespace = new k8s.core.v1.Namespace(
             PLATFORM_NAMESPACE,
             {
                 metadata: {
@@ -135,12 +165,12 @@ export class Platform extends pulumi.ComponentResource {
             },
             k8sOpts,
         );
-        this.databaseAdminSecret = new k8s.core.v1.Secret(
+        const adminSecret = new k8s.core.v1.Secret(
             DATABASE_ADMIN_SECRET,
             {
                 metadata: {
                     name: DATABASE_ADMIN_SECRET,
-                    namespace: this.platformNamespace.metadata.name,
+                    namespace: namespace.metadata.name,
                 },
                 type: "Opaque",
                 stringData: {
@@ -153,26 +183,26 @@ export class Platform extends pulumi.ComponentResource {
             k8sOpts,
         );
 
-        this.isolatePlatformNamespace(name, k8sOpts);
+        this.isolatePlatformNamespace(name, namespace, k8sOpts);
 
-        this.logging = new Logging(
+        const logging = new Logging(
             name,
             { ...args.logging, provider: this.cluster.provider },
             { parent: this },
         );
-
-        this.registerOutputs({
-            clusterName: this.cluster.cluster.name,
-            databaseInstanceName: this.database.instance.name,
-        });
+        return { namespace, adminSecret, logging };
     }
 
     /**
      * The platform namespace runs only provisioning Jobs: nothing may connect in, and they may
      * reach only DNS and the database.
      */
-    private isolatePlatformNamespace(name: string, opts: pulumi.CustomResourceOptions): void {
-        const namespace = this.platformNamespace.metadata.name;
+    private isolatePlatformNamespace(
+        name: string,
+        platformNamespace: k8s.core.v1.Namespace,
+        opts: pulumi.CustomResourceOptions,
+    ): void {
+        const namespace = platformNamespace.metadata.name;
         const policy = (suffix: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) =>
             new k8s.networking.v1.NetworkPolicy(
                 `${name}-platform-${suffix}`,

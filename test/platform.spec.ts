@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { DATABASE_ADMIN_SECRET, PLATFORM_NAMESPACE } from "../components/constants";
 import { RunResult } from "../tools/engine";
-import { isSecretInput, one, prodPlatform } from "./support/harness";
+import { isSecretInput, one, prodPlatform, runPlatform } from "./support/harness";
 
 describe("Platform", () => {
     let run: RunResult;
@@ -106,5 +106,39 @@ describe("Platform", () => {
             "platform-admin",
         );
         assert.ok(!JSON.stringify(run.outputs).includes(String(password.outputs.result)));
+    });
+
+    describe("the first deployment (inCluster false)", () => {
+        let bootstrap: RunResult;
+        before(async () => {
+            bootstrap = await runPlatform({ inCluster: "false" });
+        });
+
+        it("declares the Google Cloud layer and no object inside the cluster", () => {
+            const inCluster = bootstrap.resources.filter(
+                (r) =>
+                    r.type.startsWith("kubernetes:") || r.type === "airflow-platform:index:Logging",
+            );
+            assert.deepStrictEqual(inCluster, []);
+            for (const type of ["Network", "Keys", "Cluster", "Bastion", "Database"]) {
+                one(bootstrap.resources, `airflow-platform:index:${type}`);
+            }
+            one(bootstrap.resources, "gcp:sql/databaseInstance:DatabaseInstance");
+        });
+
+        it("still exports every output tenant stacks read", () => {
+            assert.deepStrictEqual(
+                Object.keys(bootstrap.outputs).sort(),
+                Object.keys(run.outputs).sort(),
+            );
+        });
+
+        it("refuses a value that is not a boolean, naming the key", async () => {
+            await assert.rejects(runPlatform({ inCluster: "no" }), (e: Error) =>
+                /^airflow-platform:inCluster: "no" is not allowed; expected true or false/.test(
+                    e.message,
+                ),
+            );
+        });
     });
 });
