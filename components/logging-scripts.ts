@@ -1,3 +1,6 @@
+import * as k8s from "@pulumi/kubernetes";
+import { ELASTIC_USER_SECRET, elasticsearchUrl } from "./logging-config";
+
 /**
  * POSIX shell scripts that the logging Jobs run with curl. Credentials arrive as environment
  * variables from Kubernetes Secrets and reach curl through a config on file descriptor 3 and
@@ -94,3 +97,21 @@ if ! call GET "$KIBANA_URL/api/spaces/space/$TENANT" </dev/null 2>/dev/null; the
 fi
 echo "log access for $TENANT is in place"
 `;
+
+/** Where the scripts' Job mounts ECK's CA certificate. */
+export const CA_MOUNT = "/tls/ca.crt";
+
+/**
+ * The environment every script needs to reach Elasticsearch as the `elastic` superuser, whose
+ * password comes from ECK's Secret in the logging namespace.
+ */
+export function adminConnectionEnv(loggingNamespace: string): k8s.types.input.core.v1.EnvVar[] {
+    return [
+        { name: "ES_URL", value: elasticsearchUrl(loggingNamespace) },
+        { name: "ES_CA_FILE", value: CA_MOUNT },
+        {
+            name: "ES_ADMIN_PASSWORD",
+            valueFrom: { secretKeyRef: { name: ELASTIC_USER_SECRET, key: "elastic" } },
+        },
+    ];
+}

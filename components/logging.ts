@@ -9,7 +9,6 @@ import {
     TENANT_POOL_TAINT,
 } from "./constants";
 import {
-    ELASTIC_USER_SECRET,
     ELASTICSEARCH_CA_SECRET,
     ELASTICSEARCH_NAME,
     elasticsearchUrl,
@@ -21,7 +20,7 @@ import {
     logWriterRole,
     retentionPolicy,
 } from "./logging-config";
-import { BOOTSTRAP_SCRIPT } from "./logging-scripts";
+import { adminConnectionEnv, BOOTSTRAP_SCRIPT } from "./logging-scripts";
 import { namespaceNamed } from "./network-policy-rules";
 import { scriptJob } from "./script-job";
 import { InvalidArgumentError, requireIntegerInRange } from "./validation";
@@ -243,12 +242,7 @@ export class Logging extends pulumi.ComponentResource {
                 "log-writer-role.json": JSON.stringify(logWriterRole()),
             },
             env: [
-                { name: "ES_URL", value: elasticsearchUrl(LOGGING_NAMESPACE) },
-                { name: "ES_CA_FILE", value: "/tls/ca.crt" },
-                {
-                    name: "ES_ADMIN_PASSWORD",
-                    valueFrom: { secretKeyRef: { name: ELASTIC_USER_SECRET, key: "elastic" } },
-                },
+                ...adminConnectionEnv(LOGGING_NAMESPACE),
                 {
                     name: "WRITER_PASSWORD",
                     valueFrom: {

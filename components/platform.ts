@@ -7,7 +7,7 @@ import { Database, DatabaseArgs } from "./database";
 import { Keys, KeysArgs } from "./keys";
 import { Logging, LoggingArgs } from "./logging";
 import { Network, NetworkArgs } from "./network";
-import { kubeDnsEgress } from "./network-policy-rules";
+import { hostEgress, kubeDnsEgress } from "./network-policy-rules";
 import { NodePoolSettings } from "./node-pool";
 import { configuredRegion } from "./region";
 import { requireRegion } from "./validation";
@@ -218,12 +218,7 @@ export class Platform extends pulumi.ComponentResource {
         policy("allow-database", {
             podSelector: {},
             policyTypes: ["Egress"],
-            egress: [
-                {
-                    to: [{ ipBlock: { cidr: pulumi.interpolate`${this.database.privateIp}/32` } }],
-                    ports: [{ protocol: "TCP", port: 5432 }],
-                },
-            ],
+            egress: [hostEgress(this.database.privateIp, 5432)],
         });
     }
 }

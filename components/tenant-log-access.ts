@@ -3,14 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { LOGGING_NAMESPACE, PROJECT } from "./constants";
 import {
-    ELASTIC_USER_SECRET,
     ELASTICSEARCH_CA_SECRET,
     elasticsearchUrl,
     kibanaUrl,
     tenantIndexPattern,
     tenantRole,
 } from "./logging-config";
-import { TENANT_ACCESS_SCRIPT } from "./logging-scripts";
+import { adminConnectionEnv, TENANT_ACCESS_SCRIPT } from "./logging-scripts";
 import { scriptJob } from "./script-job";
 import { requireDnsLabel } from "./validation";
 
@@ -78,13 +77,8 @@ export class TenantLogAccess extends pulumi.ComponentResource {
             files: { "role.json": JSON.stringify(tenantRole(tenant)) },
             env: [
                 { name: "TENANT", value: tenant },
-                { name: "ES_URL", value: elasticsearchUrl(loggingNamespace) },
+                ...adminConnectionEnv(loggingNamespace),
                 { name: "KIBANA_URL", value: kibanaUrl(loggingNamespace) },
-                { name: "ES_CA_FILE", value: "/tls/ca.crt" },
-                {
-                    name: "ES_ADMIN_PASSWORD",
-                    valueFrom: { secretKeyRef: { name: ELASTIC_USER_SECRET, key: "elastic" } },
-                },
                 {
                     name: "TENANT_PASSWORD",
                     valueFrom: {

@@ -7,7 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { INGRESS_NAMESPACE, LOGGING_NAMESPACE } from "./constants";
-import { kubeDnsEgress, namespaceNamed } from "./network-policy-rules";
+import { hostEgress, kubeDnsEgress, namespaceNamed } from "./network-policy-rules";
 import { ResolvedTenantSpec } from "./tenant-args";
 import { tenantLabels } from "./tenant-namespace";
 
@@ -40,16 +40,6 @@ export interface NetworkEndpoints {
     clusterEndpoint: pulumi.Input<string>;
 }
 
-const hostBlock = (address: pulumi.Input<string>) =>
-    pulumi.output(address).apply((a) => {
-        if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(a)) {
-            throw new Error(
-                `expected an IPv4 address from the platform stack, got ${JSON.stringify(a)}`,
-            );
-        }
-        return `${a}/32`;
-    });
-
 /** Creates the policies in `namespace` as children of `parent`. */
 export function createTenantNetworkPolicies(
     args: ResolvedTenantSpec,
@@ -77,12 +67,7 @@ export function createTenantNetworkPolicies(
         policy("allow-database", {
             podSelector: {},
             policyTypes: ["Egress"],
-            egress: [
-                {
-                    to: [{ ipBlock: { cidr: hostBlock(endpoints.databasePrivateIp) } }],
-                    ports: [{ protocol: "TCP", port: 5432 }],
-                },
-            ],
+            egress: [hostEgress(endpoints.databasePrivateIp, 5432)],
         }),
         policy("allow-logging", {
             podSelector: {},
@@ -114,12 +99,7 @@ export function createTenantNetworkPolicies(
         policy("allow-kube-api", {
             podSelector: { matchLabels: { ...COMPONENT.scheduler } },
             policyTypes: ["Egress"],
-            egress: [
-                {
-                    to: [{ ipBlock: { cidr: hostBlock(endpoints.clusterEndpoint) } }],
-                    ports: [{ protocol: "TCP", port: 443 }],
-                },
-            ],
+            egress: [hostEgress(endpoints.clusterEndpoint, 443)],
         }),
     ];
 
